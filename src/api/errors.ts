@@ -84,7 +84,7 @@ export const field = {
   notFound: (path: string, value: unknown) => new FieldError("FieldValueNotFound", path, value),
   tooLong: (path: string, _value: unknown, max: number) =>
     new FieldError("FieldValueTooLong", path, NO_VALUE, `may not be more than ${max} bytes`),
-  tooMany: (path: string, actual: number, max: number) =>
+  tooMany: (path: string, _actual: number, max: number) =>
     new FieldError("FieldValueTooMany", path, NO_VALUE, `must have at most ${max} items`),
   typeInvalid: (path: string, value: unknown, detail: string) =>
     new FieldError("FieldValueTypeInvalid", path, value, detail),
@@ -135,9 +135,10 @@ export class ApiError extends Error {
       metadata: {},
       status: "Failure",
       message: this.message,
-      reason: this.reason,
       code: this.code,
     };
+    // Upstream omits an empty reason (e.g. the 500s of the strategic-merge engine).
+    if (this.reason) s.reason = this.reason;
     if (this.details) s.details = this.details;
     return s;
   }
@@ -167,11 +168,16 @@ export const errors = {
       kind: resource,
     }),
   conflict: (resource: string, group: string, name: string, why: string) =>
-    new ApiError(409, "Conflict", `Operation cannot be fulfilled on ${qualifiedResource(resource, group)} "${name}": ${why}`, {
-      name,
-      group: group || undefined,
-      kind: resource,
-    }),
+    new ApiError(
+      409,
+      "Conflict",
+      `Operation cannot be fulfilled on ${qualifiedResource(resource, group)} "${name}": ${why}`,
+      {
+        name,
+        group: group || undefined,
+        kind: resource,
+      },
+    ),
   staleWrite: (resource: string, group: string, name: string) =>
     errors.conflict(
       resource,
@@ -206,7 +212,11 @@ export const errors = {
   tooLarge: (limit: number) =>
     new ApiError(413, "RequestEntityTooLarge", `Request entity too large: limit is ${limit}`),
   unsupportedMediaType: (contentType: string) =>
-    new ApiError(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (got ${contentType})`),
+    new ApiError(
+      415,
+      "UnsupportedMediaType",
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (got ${contentType})`,
+    ),
   tooManyRequests: (message: string, retryAfterSeconds?: number) =>
     new ApiError(429, "TooManyRequests", message, retryAfterSeconds ? { retryAfterSeconds } : undefined),
   internal: (message: string) => new ApiError(500, "InternalError", `Internal error occurred: ${message}`),

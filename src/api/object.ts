@@ -32,6 +32,5 @@ export interface KubeObject {
   apiVersion?: string;
   kind?: string;
   metadata: ObjectMeta;
-  // biome-ignore lint/suspicious/noExplicitAny: kind-specific fields are checked against the schema, not the type system.
   [field: string]: any;
 }

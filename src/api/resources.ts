@@ -6,8 +6,8 @@ import * as core from "./schema/core.ts";
 import * as eventsv1 from "./schema/events.ts";
 import * as policy from "./schema/policy.ts";
 import * as rbac from "./schema/rbac.ts";
-import type { ObjectSchema } from "./schema/schema.ts";
 import * as scheduling from "./schema/scheduling.ts";
+import type { ObjectSchema } from "./schema/schema.ts";
 
 export type Verb = "create" | "delete" | "deletecollection" | "get" | "list" | "patch" | "update" | "watch";
 

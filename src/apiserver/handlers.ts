@@ -1,0 +1,552 @@
+// The verbs of the resource API: get, list, watch, create, update, patch, delete, deletecollection and the pod
+// subresources. Handlers take parsed requests and return a body (or stream a watch); errors are thrown as ApiError.
+import type { ServerResponse } from "node:http";
+import type { Http2ServerResponse } from "node:http2";
+import { parse as parseYaml } from "yaml";
+import { decodeObject, strictDecodingError } from "../api/decode.ts";
+import { ApiError, errors, field } from "../api/errors.ts";
+import type { KubeObject } from "../api/object.ts";
+import { applyJsonPatch } from "../api/patch/json-patch.ts";
+import { applyMergePatch } from "../api/patch/merge-patch.ts";
+import { applyStrategicMergePatch } from "../api/patch/strategic-merge.ts";
+import { groupVersion, type ResourceInfo, SUBRESOURCE_ONLY_KINDS } from "../api/resources.ts";
+import { compileFieldSelector, parseFieldSelector } from "../api/selectors/field-selector.ts";
+import { matchesLabels, parseLabelSelector } from "../api/selectors/label-selector.ts";
+import { type IncludeObject, listJson, table, wantsTable } from "./output.ts";
+import type { DeleteOptions, Registry } from "./registry.ts";
+import type { RequestInfo } from "./request-info.ts";
+import type { WriteContext } from "./strategies/strategy.ts";
+import { serveWatch } from "./watch.ts";
+import {
+  type CachedObject,
+  type EventType,
+  TooOldResourceVersionError,
+  WatchCache,
+  type WatchFilter,
+} from "./watch-cache.ts";
+
+export interface ApiRequest {
+  method: string;
+  ri: RequestInfo;
+  query: Record<string, string | undefined>;
+  headers: Record<string, string | string[] | undefined>;
+  body?: Buffer;
+  raw: ServerResponse | Http2ServerResponse;
+}
+
+export interface ApiResponse {
+  code: number;
+  /** A pre-serialised JSON body, or a value to serialise. */
+  body?: unknown;
+  json?: string;
+  warnings?: string[];
+  /** The response was streamed by the handler. */
+  streamed?: boolean;
+}
+
+export interface HandlerDeps {
+  registry(info: ResourceInfo): Registry;
+  registryFor(group: string, resource: string): Registry | undefined;
+  currentRevision(): number;
+  newContext(req: ApiRequest): WriteContext;
+  bookmarkIntervalMs: number;
+  onWatchOpen(info: ResourceInfo): void;
+  onWatchClose(info: ResourceInfo): void;
+}
+
+function header(req: ApiRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v.join(",") : v;
+}
+
+/** Parses a JSON or YAML body. */
+export function parseBody(req: ApiRequest): unknown {
+  const text = req.body?.toString("utf8") ?? "";
+  const ct = (header(req, "content-type") ?? "application/json").split(";")[0].trim().toLowerCase();
+  if (ct.includes("protobuf")) throw errors.unsupportedMediaType(ct);
+  if (text.trim() === "") throw errors.badRequest("the request body is empty");
+  try {
+    if (ct === "application/yaml" || ct === "application/apply-patch+yaml") return parseYaml(text);
+    return JSON.parse(text);
+  } catch (e) {
+    throw errors.badRequest(`the request body could not be parsed: ${(e as Error).message.split("\n")[0]}`);
+  }
+}
+
+type FieldValidation = "Strict" | "Warn" | "Ignore";
+
+function fieldValidation(req: ApiRequest): FieldValidation {
+  const v = req.query.fieldValidation;
+  if (v === undefined || v === "") return "Warn";
+  if (v === "Strict" || v === "Warn" || v === "Ignore") return v;
+  throw errors.badRequest(`fieldValidation must be one of "Ignore", "Warn", or "Strict", got ${JSON.stringify(v)}`);
+}
+
+function checkDryRun(req: ApiRequest): boolean {
+  const v = req.query.dryRun;
+  if (v === undefined || v === "") return false;
+  if (v === "All") return true;
+  throw errors.badRequest(`Invalid dry run value: ${v}`);
+}
+
+/** Decodes a body as the kind of `info` (or a subresource kind), applying the field-validation policy. */
+function decodeAs(
+  raw: unknown,
+  info: ResourceInfo,
+  policy: FieldValidation,
+  warnings: string[],
+  kind = info.kind,
+  schema = info.schema(),
+): KubeObject {
+  const { value, unknownFields } = decodeObject(raw, schema, kind, info.version);
+  if (unknownFields.length) {
+    if (policy === "Strict") throw strictDecodingError(kind, info.version, unknownFields);
+    if (policy === "Warn") for (const f of unknownFields) warnings.push(`unknown field "${f}"`);
+  }
+  const obj = value as KubeObject;
+  obj.metadata ??= {};
+  return obj;
+}
+
+function checkTypeMeta(obj: KubeObject, info: ResourceInfo, kind = info.kind, gv = groupVersion(info)): void {
+  if (obj.kind !== undefined && obj.kind !== kind) {
+    throw errors.badRequest(
+      `${kind} in version "${info.version}" cannot be handled as a ${kind}: the object provided is unrecognized (kind ${obj.kind})`,
+    );
+  }
+  if (obj.apiVersion !== undefined && obj.apiVersion !== gv) {
+    throw errors.badRequest(
+      `the API version in the data (${obj.apiVersion}) does not match the expected API version (${gv})`,
+    );
+  }
+  obj.kind = kind;
+  obj.apiVersion = gv;
+}
+
+interface Selection {
+  filter: WatchFilter;
+  nodeName?: string;
+}
+
+function selection(req: ApiRequest, info: ResourceInfo, namespace: string): Selection {
+  const labelSel = req.query.labelSelector ? parseLabelSelector(req.query.labelSelector) : undefined;
+  const fieldStr = req.query.fieldSelector ?? "";
+  const fieldMatch = fieldStr ? compileFieldSelector(info.resource, info.group, fieldStr) : undefined;
+  let name: string | undefined;
+  let nodeName: string | undefined;
+  for (const r of fieldStr ? parseFieldSelector(fieldStr) : []) {
+    if (r.op !== "=") continue;
+    if (r.field === "metadata.name") name = r.value;
+    if (r.field === "spec.nodeName" && info.resource === "pods" && info.group === "") nodeName = r.value;
+  }
+  return {
+    nodeName,
+    filter: {
+      namespace: namespace || undefined,
+      name,
+      nodeName,
+      matches: (obj) =>
+        (!namespace || obj.metadata.namespace === namespace) &&
+        (!labelSel || matchesLabels(labelSel, obj.metadata.labels)) &&
+        (!fieldMatch || fieldMatch(obj)),
+    },
+  };
+}
+
+function parseRv(s: string | undefined): number | undefined {
+  if (s === undefined || s === "") return undefined;
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 0) throw errors.badRequest(`invalid resource version: ${s}`);
+  return n;
+}
+
+interface ContinueToken {
+  v: "meta.k8s.io/v1";
+  rv: number;
+  start: string;
+}
+
+function encodeContinue(rv: number, lastKey: string): string {
+  return Buffer.from(JSON.stringify({ v: "meta.k8s.io/v1", rv, start: `${lastKey}\u0000` })).toString("base64url");
+}
+
+function decodeContinue(token: string): ContinueToken {
+  try {
+    const t = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as ContinueToken;
+    if (t.v !== "meta.k8s.io/v1" || typeof t.start !== "string") throw new Error();
+    return t;
+  } catch {
+    throw errors.badRequest(
+      "continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)",
+    );
+  }
+}
+
+export class Handlers {
+  constructor(private readonly deps: HandlerDeps) {}
+
+  get(req: ApiRequest, reg: Registry): ApiResponse {
+    const o = reg.get(req.ri.namespace, req.ri.name!);
+    const tv = wantsTable(header(req, "accept"));
+    if (tv) {
+      return {
+        code: 200,
+        body: table(
+          reg.info,
+          [o.obj],
+          { resourceVersion: String(o.rv) },
+          {
+            include: (req.query.includeObject as IncludeObject) ?? "Metadata",
+            version: tv,
+            now: new Date(),
+          },
+        ),
+      };
+    }
+    return { code: 200, json: o.json };
+  }
+
+  list(req: ApiRequest, reg: Registry): ApiResponse {
+    const { filter, nodeName } = selection(req, reg.info, req.ri.namespace);
+    const rv = this.deps.currentRevision();
+    let items = reg.cache.list({ namespace: req.ri.namespace || undefined, nodeName });
+    let listRv = rv;
+    if (req.query.continue) {
+      const t = decodeContinue(req.query.continue);
+      listRv = t.rv;
+      items = items.filter((o) => o.key >= t.start);
+    }
+    items = items.filter((o) => filter.matches(o.obj));
+    const limit = req.query.limit ? Number.parseInt(req.query.limit, 10) : 0;
+    const meta: Record<string, unknown> = { resourceVersion: String(listRv) };
+    if (limit > 0 && items.length > limit) {
+      meta.continue = encodeContinue(listRv, items[limit - 1].key);
+      meta.remainingItemCount = items.length - limit;
+      items = items.slice(0, limit);
+    }
+    const tv = wantsTable(header(req, "accept"));
+    if (tv) {
+      return {
+        code: 200,
+        body: table(
+          reg.info,
+          items.map((o) => o.obj),
+          meta,
+          {
+            include: (req.query.includeObject as IncludeObject) ?? "Metadata",
+            version: tv,
+            now: new Date(),
+          },
+        ),
+      };
+    }
+    return { code: 200, json: listJson(reg.info, items, meta) };
+  }
+
+  watch(req: ApiRequest, reg: Registry): ApiResponse {
+    const q = req.query;
+    const { filter, nodeName } = selection(req, reg.info, req.ri.namespace);
+    const sendInitialEvents = q.sendInitialEvents === "true" || q.sendInitialEvents === "1";
+    const allowBookmarks = q.allowWatchBookmarks === "true" || q.allowWatchBookmarks === "1";
+    if (q.sendInitialEvents !== undefined && q.sendInitialEvents !== "") {
+      const causes = [];
+      if (q.resourceVersionMatch !== "NotOlderThan") {
+        causes.push({
+          reason: "FieldValueInvalid",
+          field: "resourceVersionMatch",
+          message: "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan",
+        });
+      }
+      if (sendInitialEvents && !allowBookmarks) {
+        causes.push({
+          reason: "FieldValueForbidden",
+          field: "allowWatchBookmarks",
+          message: "sendInitialEvents requires setting allowWatchBookmarks to true",
+        });
+      }
+      if (causes.length) {
+        throw new ApiError(
+          422,
+          "Invalid",
+          `ListOptions.meta.k8s.io "" is invalid: ${causes.map((c) => `${c.field}: ${c.message}`).join(", ")}`,
+          {
+            group: "meta.k8s.io",
+            kind: "ListOptions",
+            causes,
+          },
+        );
+      }
+    }
+    const rv = parseRv(q.resourceVersion);
+    let initial: Array<{ type: EventType; obj: CachedObject }> = [];
+    if (sendInitialEvents || rv === undefined || rv === 0) {
+      const minRv = rv ?? 0;
+      if (sendInitialEvents && minRv > this.deps.currentRevision()) {
+        throw errors.timeout(`Too large resource version: ${minRv}, current: ${this.deps.currentRevision()}`);
+      }
+      initial = reg.cache
+        .list({ namespace: req.ri.namespace || undefined, nodeName })
+        .filter((o) => filter.matches(o.obj))
+        .map((obj) => ({ type: "ADDED" as const, obj }));
+    } else {
+      try {
+        for (const ev of reg.cache.eventsSince(rv)) {
+          const out = WatchCache.translate(ev, filter);
+          if (out) initial.push(out);
+        }
+      } catch (e) {
+        if (e instanceof TooOldResourceVersionError) {
+          // Upstream answers 200 with a single ERROR event carrying the 410 Status.
+          const status = errors.expired(e.message).toStatus();
+          req.raw.writeHead(200, { "content-type": "application/json" });
+          req.raw.end(`${JSON.stringify({ type: "ERROR", object: status })}\n`);
+          return { code: 200, streamed: true };
+        }
+        throw e;
+      }
+    }
+    const requested = q.timeoutSeconds ? Number.parseInt(q.timeoutSeconds, 10) : 0;
+    const timeoutMs = requested > 0 ? requested * 1000 : (1800 + Math.random() * 1800) * 1000;
+    const tv = wantsTable(header(req, "accept"));
+    this.deps.onWatchOpen(reg.info);
+    serveWatch(req.raw, reg.info, reg.cache, filter, initial, {
+      sendInitialEvents,
+      allowBookmarks,
+      timeoutMs,
+      bookmarkIntervalMs: this.deps.bookmarkIntervalMs,
+      currentRevision: this.deps.currentRevision,
+      table: tv ? { version: tv, include: (q.includeObject as IncludeObject) ?? "Metadata" } : undefined,
+      onClose: () => this.deps.onWatchClose(reg.info),
+    });
+    return { code: 200, streamed: true };
+  }
+
+  async create(req: ApiRequest, reg: Registry): Promise<ApiResponse> {
+    const ctx = this.deps.newContext(req);
+    ctx.dryRun = checkDryRun(req);
+    const obj = decodeAs(parseBody(req), reg.info, fieldValidation(req), ctx.warnings);
+    checkTypeMeta(obj, reg.info);
+    if (reg.info.namespaced && obj.metadata.namespace && obj.metadata.namespace !== req.ri.namespace) {
+      throw errors.badRequest("the namespace of the provided object does not match the namespace sent on the request");
+    }
+    if (!obj.metadata.name && !obj.metadata.generateName) {
+      throw errors.invalid(reg.info.kind, reg.info.group, "", [
+        field.required("metadata.name", "name or generateName is required"),
+      ]);
+    }
+    const created = await reg.create(req.ri.namespace, obj, ctx);
+    return { code: 201, body: created, warnings: ctx.warnings };
+  }
+
+  async update(req: ApiRequest, reg: Registry): Promise<ApiResponse> {
+    const ctx = this.deps.newContext(req);
+    ctx.dryRun = checkDryRun(req);
+    const sub = req.ri.subresource;
+    const obj = decodeAs(parseBody(req), reg.info, fieldValidation(req), ctx.warnings);
+    checkTypeMeta(obj, reg.info);
+    const updated = await reg.update(req.ri.namespace, req.ri.name!, () => structuredClone(obj), ctx, {
+      subresource: sub,
+    });
+    return { code: 200, body: updated, warnings: ctx.warnings };
+  }
+
+  async patch(req: ApiRequest, reg: Registry): Promise<ApiResponse> {
+    const ctx = this.deps.newContext(req);
+    ctx.dryRun = checkDryRun(req);
+    const ct = (header(req, "content-type") ?? "").split(";")[0].trim();
+    const policy = fieldValidation(req);
+    const patch = parseBody(req);
+    const schema = reg.info.schema();
+    let apply: (cur: KubeObject) => unknown;
+    switch (ct) {
+      case "application/json-patch+json":
+        if (!Array.isArray(patch))
+          throw errors.badRequest("json: cannot unmarshal object into Go value of type jsonpatch.Patch");
+        apply = (cur) => applyJsonPatch(cur, patch);
+        break;
+      case "application/merge-patch+json":
+        apply = (cur) => applyMergePatch(cur, patch);
+        break;
+      case "application/strategic-merge-patch+json":
+        apply = (cur) => applyStrategicMergePatch(cur, patch, schema);
+        break;
+      case "application/apply-patch+yaml":
+        throw new ApiError(
+          415,
+          "UnsupportedMediaType",
+          "server-side apply is not supported by loci: use client-side `kubectl apply` (without --server-side)",
+        );
+      default:
+        throw new ApiError(
+          415,
+          "UnsupportedMediaType",
+          `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`,
+        );
+    }
+    const updated = await reg.update(
+      req.ri.namespace,
+      req.ri.name!,
+      (cur) => {
+        const { resourceVersion: _ignored, ...meta } = cur.metadata;
+        const patched = apply({ ...cur, metadata: meta });
+        const obj = decodeAs(patched, reg.info, policy, ctx.warnings);
+        checkTypeMeta(obj, reg.info);
+        return obj;
+      },
+      ctx,
+      { subresource: req.ri.subresource },
+    );
+    return { code: 200, body: updated, warnings: ctx.warnings };
+  }
+
+  private deleteOptions(req: ApiRequest): DeleteOptions {
+    const opts: DeleteOptions = {};
+    if (req.body?.length && req.body.toString("utf8").trim()) {
+      const raw = parseBody(req) as Record<string, unknown>;
+      Object.assign(opts, raw);
+    }
+    const q = req.query;
+    if (q.gracePeriodSeconds !== undefined) opts.gracePeriodSeconds = Number.parseInt(q.gracePeriodSeconds, 10);
+    if (q.propagationPolicy) opts.propagationPolicy = q.propagationPolicy as DeleteOptions["propagationPolicy"];
+    if (q.orphanDependents !== undefined) opts.orphanDependents = q.orphanDependents === "true";
+    if (q.dryRun) opts.dryRun = [q.dryRun];
+    if (opts.propagationPolicy && !["Background", "Foreground", "Orphan"].includes(opts.propagationPolicy)) {
+      throw new ApiError(
+        422,
+        "Invalid",
+        `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: ${JSON.stringify(opts.propagationPolicy)}: supported values: "Foreground", "Background", "Orphan", "nil"`,
+        {
+          group: "meta.k8s.io",
+          kind: "DeleteOptions",
+          causes: [
+            {
+              reason: "FieldValueNotSupported",
+              field: "propagationPolicy",
+              message: `Unsupported value: ${JSON.stringify(opts.propagationPolicy)}`,
+            },
+          ],
+        },
+      );
+    }
+    // Upstream treats a negative grace period as 1 second.
+    if (opts.gracePeriodSeconds !== undefined && opts.gracePeriodSeconds < 0) opts.gracePeriodSeconds = 1;
+    if (opts.dryRun?.length && !(opts.dryRun.length === 1 && opts.dryRun[0] === "All")) {
+      throw errors.badRequest(`Invalid dry run value: ${opts.dryRun.join(",")}`);
+    }
+    return opts;
+  }
+
+  async delete(req: ApiRequest, reg: Registry): Promise<ApiResponse> {
+    const ctx = this.deps.newContext(req);
+    const opts = this.deleteOptions(req);
+    ctx.dryRun = opts.dryRun?.[0] === "All";
+    const { obj, gone } = await reg.delete(req.ri.namespace, req.ri.name!, opts, ctx);
+    if (!gone || reg.strategy.returnDeletedObject) return { code: gone ? 200 : 202, body: obj };
+    return {
+      code: 200,
+      body: {
+        kind: "Status",
+        apiVersion: "v1",
+        metadata: {},
+        status: "Success",
+        details: {
+          name: obj.metadata.name,
+          group: reg.info.group || undefined,
+          kind: reg.info.resource,
+          uid: obj.metadata.uid,
+        },
+      },
+    };
+  }
+
+  async deleteCollection(req: ApiRequest, reg: Registry): Promise<ApiResponse> {
+    const ctx = this.deps.newContext(req);
+    const opts = this.deleteOptions(req);
+    ctx.dryRun = opts.dryRun?.[0] === "All";
+    const { filter } = selection(req, reg.info, req.ri.namespace);
+    const victims = reg.cache.list({ namespace: req.ri.namespace || undefined }).filter((o) => filter.matches(o.obj));
+    const deleted: KubeObject[] = [];
+    for (const v of victims) {
+      try {
+        const r = await reg.delete(v.namespace, v.name, opts, ctx);
+        deleted.push(r.obj);
+      } catch (e) {
+        if (!(e instanceof ApiError && e.code === 404)) throw e;
+      }
+    }
+    return {
+      code: 200,
+      body: {
+        kind: `${reg.info.kind}List`,
+        apiVersion: groupVersion(reg.info),
+        metadata: { resourceVersion: String(this.deps.currentRevision()) },
+        items: deleted,
+      },
+    };
+  }
+
+  /** POST pods/{name}/binding: binds an unscheduled pod to a node once. */
+  async binding(req: ApiRequest, reg: Registry): Promise<ApiResponse> {
+    const ctx = this.deps.newContext(req);
+    ctx.dryRun = checkDryRun(req);
+    const kind = "Binding";
+    const binding = decodeAs(
+      parseBody(req),
+      reg.info,
+      fieldValidation(req),
+      ctx.warnings,
+      kind,
+      SUBRESOURCE_ONLY_KINDS.Binding(),
+    );
+    checkTypeMeta(binding, reg.info, kind, "v1");
+    const target = binding.target as { name?: string; kind?: string } | undefined;
+    if (!target?.name) {
+      throw errors.invalid(kind, "", binding.metadata.name ?? "", [field.required("target.name")]);
+    }
+    const name = req.ri.name!;
+    await reg.update(
+      req.ri.namespace,
+      name,
+      (pod) => {
+        if (pod.metadata.deletionTimestamp) {
+          throw errors.conflict("pods", "", name, "pod is being deleted, cannot be assigned to a host");
+        }
+        if (pod.spec?.nodeName) {
+          throw errors.conflict("pods", "", name, `pod ${name} is already assigned to node "${pod.spec.nodeName}"`);
+        }
+        if (binding.metadata.uid && binding.metadata.uid !== pod.metadata.uid) {
+          throw errors.conflict(
+            "pods",
+            "",
+            name,
+            `Precondition failed: UID in precondition: ${binding.metadata.uid}, UID in object meta: ${pod.metadata.uid}`,
+          );
+        }
+        pod.spec.nodeName = target.name;
+        pod.status ??= {};
+        const conditions = (pod.status.conditions ?? []).filter((c: { type: string }) => c.type !== "PodScheduled");
+        conditions.push({
+          type: "PodScheduled",
+          status: "True",
+          lastProbeTime: null,
+          lastTransitionTime: new Date().toISOString().slice(0, 19) + "Z",
+        });
+        pod.status.conditions = conditions;
+        return pod;
+      },
+      ctx,
+      { subresource: "binding" },
+    );
+    return { code: 201, body: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 } };
+  }
+
+  /** POST pods/{name}/eviction: a delete that honours the eviction's DeleteOptions (no PDBs in loci yet). */
+  async eviction(req: ApiRequest, reg: Registry): Promise<ApiResponse> {
+    const ctx = this.deps.newContext(req);
+    const raw = parseBody(req) as Record<string, any>;
+    const opts: DeleteOptions = raw?.deleteOptions ?? {};
+    ctx.dryRun = opts.dryRun?.[0] === "All";
+    await reg.delete(req.ri.namespace, req.ri.name!, opts, ctx);
+    return { code: 201, body: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 } };
+  }
+}

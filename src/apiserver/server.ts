@@ -1,0 +1,476 @@
+// `loci server`: the HTTPS API server (HTTP/2 and HTTP/1.1 by ALPN) over the embedded store. It owns the data
+// directory, the PKI, the watch caches (one per resource, fed by one store watch) and the registries.
+import type { ServerResponse } from "node:http";
+import type { Http2ServerResponse } from "node:http2";
+import { join, resolve } from "node:path";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { ApiError, errors } from "../api/errors.ts";
+import type { KubeObject } from "../api/object.ts";
+import { RESOURCES, type ResourceInfo } from "../api/resources.ts";
+import { SqliteStore } from "../store/sqlite-store.ts";
+import type { Store, WatchEvent } from "../store/store.ts";
+import { checkVersion, DataDirError, lockDataDir, writeKubeconfig } from "./data-dir.ts";
+import {
+  aggregatedDiscovery,
+  apiGroup,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+  discoveryContentType,
+  negotiateDiscovery,
+} from "./discovery.ts";
+import { type ApiRequest, type ApiResponse, Handlers } from "./handlers.ts";
+import { ApiMetrics } from "./metrics.ts";
+import { OPENAPI_V2_PROTOBUF_RESPONSE_CONTENT_TYPE, servedOpenApiV2Protobuf } from "./openapi/protobuf.ts";
+import { servedOpenApiV2 } from "./openapi/v2.ts";
+import { buildOpenApiV3Index, servedOpenApiV3 } from "./openapi/v3.ts";
+import { ensurePki } from "./pki.ts";
+import { Registry } from "./registry.ts";
+import { parseRequestPath } from "./request-info.ts";
+import { seedObjects, strategyFor } from "./strategies/index.ts";
+import type { WriteContext } from "./strategies/strategy.ts";
+import { type CachedObject, cachedObject, WatchCache } from "./watch-cache.ts";
+
+export const LOCI_VERSION = "0.1.0";
+export const KUBE_MINOR = "33";
+
+export interface ServerOptions {
+  dataDir: string;
+  /** host:port; port 0 picks a free port. */
+  listen: string;
+  tlsSans?: string[];
+  advertiseUrl?: string;
+  maxRequestBytes?: number;
+  eventTtlSeconds?: number;
+  compactionIntervalMs?: number;
+  bookmarkIntervalMs?: number;
+  /** Non-watch requests taking longer are answered 504. */
+  requestTimeoutMs?: number;
+}
+
+export class ApiServer {
+  readonly metrics = new ApiMetrics();
+  private readonly registries = new Map<string, Registry>();
+  private revision = 0;
+  private app!: FastifyInstance;
+  private releaseLock?: () => void;
+  private store!: SqliteStore;
+  private handlers!: Handlers;
+  url = "";
+  caHash = "";
+  kubeconfigPath = "";
+  adminToken = "";
+
+  private constructor(readonly opts: ServerOptions) {}
+
+  static async start(opts: ServerOptions): Promise<ApiServer> {
+    const s = new ApiServer(opts);
+    try {
+      await s.init();
+    } catch (e) {
+      await s.close().catch(() => {});
+      throw e;
+    }
+    return s;
+  }
+
+  private key(info: { group: string; resource: string }): string {
+    return `${info.group}/${info.resource}`;
+  }
+
+  registry(info: ResourceInfo): Registry {
+    return this.registries.get(this.key(info))!;
+  }
+
+  registryFor(group: string, resource: string): Registry | undefined {
+    return this.registries.get(`${group}/${resource}`);
+  }
+
+  currentRevision(): number {
+    return this.revision;
+  }
+
+  private async init(): Promise<void> {
+    const dir = resolve(this.opts.dataDir);
+    this.releaseLock = lockDataDir(dir);
+    checkVersion(dir);
+    const pki = await ensurePki(dir, this.opts.tlsSans ?? []);
+    this.adminToken = pki.adminToken;
+    this.caHash = pki.caHash;
+    this.store = SqliteStore.open(join(dir, "state.db"), {
+      onCommit: ({ batchSize, seconds }) => {
+        this.metrics.commitBatch.observe(batchSize);
+        this.metrics.commitLatency.observe(seconds);
+      },
+    });
+    const compactionMs = this.opts.compactionIntervalMs ?? 5 * 60_000;
+    this.store.startMaintenance({ compactionIntervalMs: compactionMs, checkpointIntervalMs: 60_000 });
+    await this.loadCaches(this.store);
+    await this.seed();
+    this.handlers = new Handlers({
+      registry: (i) => this.registry(i),
+      registryFor: (g, r) => this.registryFor(g, r),
+      currentRevision: () => this.revision,
+      newContext: () => this.newContext(),
+      bookmarkIntervalMs: this.opts.bookmarkIntervalMs ?? 60_000,
+      onWatchOpen: (i) => this.metrics.watchers.inc({ group: i.group, resource: i.resource }),
+      onWatchClose: (i) => this.metrics.watchers.dec({ group: i.group, resource: i.resource }),
+    });
+    await this.listen(pki);
+    this.kubeconfigPath = join(dir, "admin.kubeconfig");
+    writeKubeconfig(this.kubeconfigPath, this.url, pki.caPem, pki.adminToken);
+  }
+
+  /** Loads every resource into its cache at one revision, then follows the store from there. */
+  private async loadCaches(store: Store): Promise<void> {
+    const { kvs, revision } = await store.range("/registry/");
+    this.revision = revision;
+    const owners = RESOURCES.filter((r) => !r.storageOf);
+    const byPrefix = new Map<string, CachedObject[]>();
+    const prefixOf = (key: string) => owners.find((r) => key.startsWith(`/registry/${r.storagePrefix}/`));
+    for (const kv of kvs) {
+      const info = prefixOf(kv.key);
+      if (!info) continue;
+      const list = byPrefix.get(info.storagePrefix) ?? [];
+      list.push(cachedObject(kv.key, JSON.parse(kv.value), kv.modRevision, indexesNode(info)));
+      byPrefix.set(info.storagePrefix, list);
+    }
+    const caches = new Map<string, WatchCache>();
+    for (const info of owners) {
+      const cache = new WatchCache(info.resource, byPrefix.get(info.storagePrefix) ?? [], revision, 50_000, {
+        onEvaluate: (index, n) => this.metrics.watchEvaluations.inc({ resource: info.resource, index }, n),
+      });
+      caches.set(info.storagePrefix, cache);
+      this.registries.set(this.key(info), new Registry(info, store, cache, strategyFor(info, this.opts)));
+    }
+    for (const info of RESOURCES.filter((r) => r.storageOf)) {
+      this.registries.set(
+        this.key(info),
+        new Registry(info, store, caches.get(info.storagePrefix)!, strategyFor(info, this.opts)),
+      );
+    }
+    const routes = owners.map((info) => ({
+      prefix: `/registry/${info.storagePrefix}/`,
+      info,
+      cache: caches.get(info.storagePrefix)!,
+    }));
+    store.watch("/registry/", revision + 1, {
+      onEvents: (events: WatchEvent[]) => {
+        for (const ev of events) {
+          const route = routes.find((r) => ev.key.startsWith(r.prefix));
+          if (route) {
+            const node = indexesNode(route.info);
+            const prev = ev.prevKv ? route.cache.get(ev.key) : undefined;
+            if (ev.type === "put" && ev.kv) {
+              route.cache.apply({
+                type: prev ? "MODIFIED" : "ADDED",
+                rv: ev.revision,
+                cur: cachedObject(ev.key, JSON.parse(ev.kv.value), ev.kv.modRevision, node),
+                prev,
+              });
+            } else if (ev.type === "delete" && prev) {
+              route.cache.apply({
+                type: "DELETED",
+                rv: ev.revision,
+                cur: cachedObject(ev.key, prev.obj, ev.revision, node),
+                prev,
+              });
+            }
+          }
+          this.revision = ev.revision;
+        }
+      },
+    });
+    this.compactionFollower = setInterval(() => {
+      const c = this.store.compactedRevision();
+      if (c > this.lastCompacted) {
+        this.lastCompacted = c;
+        for (const cache of caches.values()) cache.compact(c);
+      }
+    }, 1000);
+    this.compactionFollower.unref();
+  }
+
+  private compactionFollower?: NodeJS.Timeout;
+  private lastCompacted = 0;
+
+  /** Makes the caches forget history compacted in the store (tests call it right after `compact`). */
+  syncCompaction(): void {
+    const c = this.store.compactedRevision();
+    this.lastCompacted = c;
+    for (const r of this.registries.values()) r.cache.compact(c);
+  }
+
+  get storeForTests(): SqliteStore {
+    return this.store;
+  }
+
+  private newContext(): WriteContext {
+    return {
+      now: new Date(),
+      dryRun: false,
+      warnings: [],
+      lookup: (resource, group, namespace, name) => {
+        const reg = this.registryFor(group, resource);
+        return reg?.cache.get(reg.key(namespace, name))?.obj;
+      },
+    };
+  }
+
+  /** Objects every cluster has from the start (namespaces, built-in priority classes). */
+  private async seed(): Promise<void> {
+    for (const { resource, group, obj } of seedObjects()) {
+      const reg = this.registryFor(group, resource)!;
+      const ns = obj.metadata.namespace ?? "";
+      if (reg.cache.get(reg.key(ns, obj.metadata.name!))) continue;
+      await reg.create(ns, structuredClone(obj) as KubeObject, { ...this.newContext() });
+    }
+  }
+
+  private async listen(pki: { certPem: string; keyPem: string }): Promise<void> {
+    const maxBytes = this.opts.maxRequestBytes ?? 3 * 1024 * 1024;
+    const app = Fastify({
+      http2: true,
+      https: { allowHTTP1: true, key: pki.keyPem, cert: pki.certPem },
+      bodyLimit: maxBytes,
+      logger: false,
+      routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
+      requestTimeout: 0,
+    } as never) as unknown as FastifyInstance;
+    this.app = app;
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: maxBytes }, (_req, body, done) => done(null, body));
+    app.setErrorHandler((err: Error, _req, reply) => {
+      let api: ApiError;
+      if (err instanceof ApiError) api = err;
+      else if ((err as { code?: string }).code === "FST_ERR_CTP_BODY_TOO_LARGE") api = errors.tooLarge(maxBytes);
+      else if ((err as { statusCode?: number }).statusCode === 400) api = errors.badRequest(err.message);
+      else {
+        if (process.env.LOCI_DEBUG) console.error(err);
+        api = errors.internal(err.message);
+      }
+      reply.code(api.code).header("content-type", "application/json").send(JSON.stringify(api.toStatus()));
+    });
+    app.setNotFoundHandler((req, reply) => {
+      const s = new ApiError(404, "NotFound", "the server could not find the requested resource", {});
+      reply.code(404).header("content-type", "application/json").send(JSON.stringify(s.toStatus()));
+      this.countRequest(req.method, undefined, 404);
+    });
+    app.addHook("onRequest", async (req) => {
+      const path = req.url.split("?")[0];
+      if (["/healthz", "/livez", "/readyz", "/version"].includes(path)) return;
+      const auth = req.headers.authorization;
+      if (auth !== `Bearer ${this.adminToken}`) throw errors.unauthorized();
+    });
+    const text = (body: string) => (_req: FastifyRequest, reply: FastifyReply) =>
+      reply.type("text/plain; charset=utf-8").send(body);
+    app.get("/healthz", text("ok"));
+    app.get("/livez", text("ok"));
+    app.get("/readyz", text("ok"));
+    app.get("/version", (_req, reply) => {
+      reply.send({
+        major: "1",
+        minor: KUBE_MINOR,
+        gitVersion: `v1.${KUBE_MINOR}.0-loci.${LOCI_VERSION}`,
+        gitCommit: "loci",
+        gitTreeState: "clean",
+        buildDate: "2026-11-21T00:00:00Z",
+        goVersion: `node${process.versions.node}`,
+        compiler: "loci",
+        platform: `${process.platform}/${process.arch === "x64" ? "amd64" : process.arch}`,
+      });
+    });
+    app.get("/metrics", async (_req, reply) => {
+      for (const reg of this.registries.values()) {
+        if (!reg.info.storageOf) {
+          this.metrics.watchers.set(
+            { group: reg.info.group, resource: reg.info.resource },
+            reg.cache.watchersRegistered,
+          );
+        }
+      }
+      reply.type(this.metrics.registry.contentType).send(await this.metrics.registry.metrics());
+    });
+    app.get("/openapi/v2", (req, reply) => {
+      if ((req.headers.accept ?? "").includes("protobuf")) {
+        // Not the Accept value: Go's mime parser (kubectl 1.27) rejects its `@`.
+        const { bytes, etag } = servedOpenApiV2Protobuf();
+        reply.type(OPENAPI_V2_PROTOBUF_RESPONSE_CONTENT_TYPE).header("etag", etag).header("vary", "Accept").send(bytes);
+        return;
+      }
+      const { json, etag } = servedOpenApiV2();
+      reply.type("application/json").header("etag", etag).header("vary", "Accept").send(json);
+    });
+    app.get("/openapi/v3", (_req, reply) => {
+      reply.type("application/json").send(buildOpenApiV3Index());
+    });
+    app.get("/openapi/v3/*", (req, reply) => {
+      const gv = (req.params as { "*": string })["*"].replace(/^apis\//, "").replace(/^api\//, "");
+      const served = servedOpenApiV3(gv);
+      if (!served) throw new ApiError(404, "NotFound", "the server could not find the requested resource", {});
+      reply
+        .type("application/json")
+        .header("etag", served.etag)
+        .header("cache-control", "public, immutable")
+        .send(served.json);
+    });
+    app.get("/api", (req, reply) => this.discovery(req, reply, true));
+    app.get("/apis", (req, reply) => this.discovery(req, reply, false));
+    for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"] as const) {
+      app.route({ method, url: "/api/*", handler: (req, reply) => this.resourceRequest(req, reply) });
+      app.route({ method, url: "/apis/*", handler: (req, reply) => this.resourceRequest(req, reply) });
+    }
+    const [host, portText] = splitHostPort(this.opts.listen);
+    await app.listen({ host, port: Number(portText) });
+    const addr = app.server.address();
+    const port = typeof addr === "object" && addr ? addr.port : Number(portText);
+    const urlHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+    this.url = `https://${urlHost}:${port}`;
+  }
+
+  private discovery(req: FastifyRequest, reply: FastifyReply, core: boolean): void {
+    const format = negotiateDiscovery(req.headers.accept);
+    if (format === "legacy") {
+      const host = (req.headers.host ?? req.headers[":authority"] ?? "127.0.0.1") as string;
+      reply.type("application/json").send(core ? apiVersions(host) : apiGroupList());
+      return;
+    }
+    reply
+      .type(discoveryContentType(format))
+      .header("vary", "Accept")
+      .send(JSON.stringify(aggregatedDiscovery(core, format)));
+  }
+
+  private countRequest(verb: string, info: ResourceInfo | undefined, code: number, sub = ""): void {
+    this.metrics.requests.inc({
+      verb,
+      group: info?.group ?? "",
+      resource: info?.resource ?? "",
+      subresource: sub,
+      code: String(code),
+    });
+  }
+
+  private async resourceRequest(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const path = req.url.split("?")[0];
+    const ri = parseRequestPath(path);
+    if (!ri) throw new ApiError(404, "NotFound", "the server could not find the requested resource", {});
+    if (!ri.resource) {
+      // Group-version discovery or group document.
+      const gv = ri.group ? `${ri.group}/${ri.version}` : ri.version;
+      const list = apiResourceList(gv);
+      if (list) {
+        reply.type("application/json").send(list);
+        return;
+      }
+      if (ri.group === "" && path.replace(/\/$/, "") === "/api") return;
+      throw new ApiError(404, "NotFound", "the server could not find the requested resource", {});
+    }
+    if (!ri.info) {
+      // `/apis/apps` (group document) parses as version="" with resource; handle the group document here.
+      const group = path.split("/").filter(Boolean);
+      if (group[0] === "apis" && group.length === 2) {
+        const g = apiGroup(group[1]);
+        if (g) {
+          reply.type("application/json").send(g);
+          return;
+        }
+      }
+      throw new ApiError(404, "NotFound", "the server could not find the requested resource", {});
+    }
+    const reg = this.registry(ri.info);
+    const apiReq: ApiRequest = {
+      method: req.method,
+      ri,
+      query: req.query as Record<string, string>,
+      headers: req.headers,
+      body: req.body as Buffer | undefined,
+      raw: reply.raw as ServerResponse | Http2ServerResponse,
+    };
+    const q = apiReq.query;
+    const sub = ri.subresource;
+    const isWatch = req.method === "GET" && !ri.name && (q.watch === "true" || q.watch === "1");
+    const verb = isWatch ? "WATCH" : req.method === "GET" && !ri.name ? "LIST" : req.method;
+    const started = process.hrtime.bigint();
+    if (ri.info.namespaced && !ri.namespace && ri.name) {
+      throw new ApiError(404, "NotFound", "the server could not find the requested resource", {});
+    }
+    if (sub && !ri.info.subresources.some((s) => s.name === sub)) {
+      throw new ApiError(404, "NotFound", "the server could not find the requested resource", {});
+    }
+    let res: ApiResponse;
+    try {
+      if (isWatch) reply.hijack();
+      res = await this.dispatch(req.method, apiReq, reg);
+    } catch (e) {
+      const code = e instanceof ApiError ? e.code : 500;
+      this.countRequest(verb, ri.info, code, sub);
+      if (isWatch) {
+        const status = (e instanceof ApiError ? e : errors.internal((e as Error).message)).toStatus();
+        reply.raw.writeHead(status.code, { "content-type": "application/json" });
+        reply.raw.end(JSON.stringify(status));
+        return;
+      }
+      throw e;
+    }
+    this.countRequest(verb, ri.info, res.code, sub);
+    if (res.streamed) return;
+    this.metrics.latency.observe(
+      { verb, group: ri.info.group, resource: ri.info.resource, subresource: sub ?? "" },
+      Number(process.hrtime.bigint() - started) / 1e9,
+    );
+    reply.code(res.code).type("application/json");
+    if (res.warnings?.length) {
+      reply.header("warning", res.warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(", "));
+    }
+    reply.send(res.json ?? JSON.stringify(res.body));
+  }
+
+  private async dispatch(method: string, req: ApiRequest, reg: Registry): Promise<ApiResponse> {
+    const { name, subresource } = req.ri;
+    const verbs = reg.info.verbs;
+    const notAllowed = () => errors.methodNotAllowed(`the server does not allow this method on the requested resource`);
+    switch (method) {
+      case "GET":
+        if (name) return this.handlers.get(req, reg);
+        if (req.query.watch === "true" || req.query.watch === "1") return this.handlers.watch(req, reg);
+        return this.handlers.list(req, reg);
+      case "POST":
+        if (!name) return this.handlers.create(req, reg);
+        if (subresource === "binding") return this.handlers.binding(req, reg);
+        if (subresource === "eviction") return this.handlers.eviction(req, reg);
+        throw notAllowed();
+      case "PUT":
+        if (!name) throw notAllowed();
+        return this.handlers.update(req, reg);
+      case "PATCH":
+        if (!name) throw notAllowed();
+        return this.handlers.patch(req, reg);
+      case "DELETE":
+        if (name) return this.handlers.delete(req, reg);
+        if (!verbs.includes("deletecollection")) throw notAllowed();
+        return this.handlers.deleteCollection(req, reg);
+    }
+    throw notAllowed();
+  }
+
+  async close(): Promise<void> {
+    if (this.compactionFollower) clearInterval(this.compactionFollower);
+    if (this.app) {
+      // Open watches keep HTTP/2 sessions alive: end them so close() returns.
+      await Promise.race([this.app.close(), new Promise((r) => setTimeout(r, 2000))]);
+    }
+    if (this.store) await this.store.close();
+    this.releaseLock?.();
+  }
+}
+
+function indexesNode(info: ResourceInfo): boolean {
+  return info.group === "" && info.resource === "pods";
+}
+
+function splitHostPort(listen: string): [string, string] {
+  const m = /^\[?([^\]]*)\]?:(\d+)$/.exec(listen);
+  if (!m) throw new DataDirError(`--listen must be host:port, got ${JSON.stringify(listen)}`);
+  return [m[1], m[2]];
+}

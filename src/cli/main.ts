@@ -1,0 +1,49 @@
+// The `loci` command: dispatches to subcommands; user mistakes print one line and exit 2, runtime errors exit 1.
+
+import { DataDirError } from "../apiserver/data-dir.ts";
+import { LOCI_VERSION } from "../apiserver/server.ts";
+import { SERVER_HELP, serverCommand } from "./server-command.ts";
+import { UsageError } from "./usage-error.ts";
+
+const HELP = `Usage: loci <command> [flags]
+
+Commands:
+  server     run the control plane (API server on the embedded store)
+  version    print the loci version
+
+Run 'loci <command> --help' for a command's flags.
+`;
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "server":
+      return serverCommand(rest);
+    case "version":
+    case "--version":
+      process.stdout.write(`loci ${LOCI_VERSION}\n`);
+      return;
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      process.stdout.write(HELP);
+      return;
+    default:
+      throw new UsageError(`loci: unknown command ${JSON.stringify(command)} (see 'loci --help')`);
+  }
+}
+
+const debug = process.argv.includes("--debug");
+main(process.argv.slice(2).filter((a) => a !== "--debug")).catch((e: unknown) => {
+  if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    process.stderr.write(`${(e as Error).message.split("\n")[0]}\n`);
+    process.exit(2);
+  }
+  if (debug) console.error(e);
+  const msg = e instanceof DataDirError ? e.message : `loci: ${(e as Error).message.split("\n")[0]}`;
+  process.stderr.write(`${msg}\n`);
+  process.exit(1);
+});
+
+export { SERVER_HELP };

@@ -1,0 +1,57 @@
+// Runs the machine's real, versioned kubectl binaries (kubectl.1.27 … kubectl.1.33) against a test server.
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, realpathSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+
+function kubectlDir(): string | undefined {
+  try {
+    const which = execFileSync("which", ["kubectl"], { encoding: "utf8" }).trim();
+    return dirname(realpathSync(which));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Path of `kubectl.1.<minor>`, or undefined when the machine lacks it. */
+export function kubectlBinary(minor: number): string | undefined {
+  const dir = kubectlDir();
+  const p = dir && join(dir, `kubectl.1.${minor}`);
+  return p && existsSync(p) ? p : undefined;
+}
+
+export interface KubectlResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export class Kubectl {
+  private readonly cacheDir = mkdtempSync(join(tmpdir(), "loci-kubectl-cache-"));
+  constructor(
+    readonly binary: string,
+    readonly kubeconfig: string,
+  ) {}
+
+  run(args: string[], input?: string): KubectlResult {
+    const r = spawnSync(this.binary, ["--kubeconfig", this.kubeconfig, "--cache-dir", this.cacheDir, ...args], {
+      input,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  /** Starts a long-running kubectl (e.g. `get -w`); returns the live output and a stop function. */
+  start(args: string[]): { output: () => string; stop: () => void } {
+    const p = spawn(this.binary, ["--kubeconfig", this.kubeconfig, "--cache-dir", this.cacheDir, ...args]);
+    let out = "";
+    p.stdout.on("data", (d) => {
+      out += d;
+    });
+    p.stderr.on("data", (d) => {
+      out += d;
+    });
+    return { output: () => out, stop: () => p.kill("SIGKILL") };
+  }
+}

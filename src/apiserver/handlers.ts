@@ -441,7 +441,9 @@ export class Handlers {
     const opts = this.deleteOptions(req);
     ctx.dryRun = opts.dryRun?.[0] === "All";
     const { obj, gone } = await reg.delete(req.ri.namespace, req.ri.name!, opts, ctx);
-    if (!gone || reg.strategy.returnDeletedObject) return { code: gone ? 200 : 202, body: obj };
+    // Upstream answers 202 only when the caller asked orphanDependents=false and the object is still there.
+    if (!gone) return { code: opts.orphanDependents === false ? 202 : 200, body: obj };
+    if (reg.strategy.returnDeletedObject) return { code: 200, body: obj };
     return {
       code: 200,
       body: {

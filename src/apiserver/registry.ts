@@ -32,12 +32,19 @@ export interface DeleteOptions {
 
 export type Mutation = (current: KubeObject) => KubeObject;
 
+/** Converts between the served shape and the stored one, for API versions that share storage. */
+export interface StorageCodec {
+  toStorage(obj: KubeObject): KubeObject;
+  fromStorage(obj: KubeObject): KubeObject;
+}
+
 export class Registry {
   constructor(
     readonly info: ResourceInfo,
     readonly store: Store,
     readonly cache: WatchCache,
     readonly strategy: Strategy,
+    readonly codec?: StorageCodec,
   ) {}
 
   get prefix(): string {
@@ -60,8 +67,9 @@ export class Registry {
 
   /** Encodes an object for storage: the resourceVersion lives in the store's modRevision, not in the value. */
   private encode(obj: KubeObject): string {
-    const { resourceVersion: _rv, ...metadata } = obj.metadata;
-    return JSON.stringify({ ...obj, metadata });
+    const stored = this.codec ? this.codec.toStorage(obj) : obj;
+    const { resourceVersion: _rv, ...metadata } = stored.metadata;
+    return JSON.stringify({ ...stored, metadata });
   }
 
   private invalid(obj: KubeObject, errs: FieldError[]): ApiError {
@@ -132,7 +140,9 @@ export class Registry {
   private async read(key: string, name: string): Promise<{ obj: KubeObject; rv: number }> {
     const kv = await this.store.get(key);
     if (!kv) throw this.notFound(name);
-    return { obj: withResourceVersion(JSON.parse(kv.value), kv.modRevision), rv: kv.modRevision };
+    const stored = JSON.parse(kv.value);
+    const obj = this.codec ? this.codec.fromStorage(stored) : stored;
+    return { obj: withResourceVersion(obj, kv.modRevision), rv: kv.modRevision };
   }
 
   /**

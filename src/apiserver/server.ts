@@ -4,6 +4,7 @@ import type { ServerResponse } from "node:http";
 import type { Http2ServerResponse } from "node:http2";
 import { join, resolve } from "node:path";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { coreEventToEventsV1, eventsV1ToCoreEvent } from "../api/convert/events.ts";
 import { ApiError, errors } from "../api/errors.ts";
 import type { KubeObject } from "../api/object.ts";
 import { RESOURCES, type ResourceInfo } from "../api/resources.ts";
@@ -25,7 +26,7 @@ import { OPENAPI_V2_PROTOBUF_RESPONSE_CONTENT_TYPE, servedOpenApiV2Protobuf } fr
 import { servedOpenApiV2 } from "./openapi/v2.ts";
 import { buildOpenApiV3Index, servedOpenApiV3 } from "./openapi/v3.ts";
 import { ensurePki } from "./pki.ts";
-import { Registry } from "./registry.ts";
+import { Registry, type StorageCodec } from "./registry.ts";
 import { parseRequestPath } from "./request-info.ts";
 import { seedObjects, strategyFor } from "./strategies/index.ts";
 import type { WriteContext } from "./strategies/strategy.ts";
@@ -125,54 +126,42 @@ export class ApiServer {
   private async loadCaches(store: Store): Promise<void> {
     const { kvs, revision } = await store.range("/registry/");
     this.revision = revision;
-    const owners = RESOURCES.filter((r) => !r.storageOf);
-    const byPrefix = new Map<string, CachedObject[]>();
-    const prefixOf = (key: string) => owners.find((r) => key.startsWith(`/registry/${r.storagePrefix}/`));
-    for (const kv of kvs) {
-      const info = prefixOf(kv.key);
-      if (!info) continue;
-      const list = byPrefix.get(info.storagePrefix) ?? [];
-      list.push(cachedObject(kv.key, JSON.parse(kv.value), kv.modRevision, indexesNode(info)));
-      byPrefix.set(info.storagePrefix, list);
-    }
-    const caches = new Map<string, WatchCache>();
-    for (const info of owners) {
-      const cache = new WatchCache(info.resource, byPrefix.get(info.storagePrefix) ?? [], revision, 50_000, {
+    // Several API versions may share a storage prefix (core and events.k8s.io events): each gets its own cache,
+    // holding objects in its own shape.
+    const caches: Array<{ prefix: string; info: ResourceInfo; cache: WatchCache; codec?: StorageCodec }> = [];
+    for (const info of RESOURCES) {
+      const prefix = `/registry/${info.storagePrefix}/`;
+      const codec = codecFor(info);
+      const view = (key: string, value: string, rv: number) => {
+        const stored = JSON.parse(value) as KubeObject;
+        return cachedObject(key, codec ? codec.fromStorage(stored) : stored, rv, indexesNode(info));
+      };
+      const initial = kvs.filter((kv) => kv.key.startsWith(prefix)).map((kv) => view(kv.key, kv.value, kv.modRevision));
+      const cache = new WatchCache(info.resource, initial, revision, 50_000, {
         onEvaluate: (index, n) => this.metrics.watchEvaluations.inc({ resource: info.resource, index }, n),
       });
-      caches.set(info.storagePrefix, cache);
-      this.registries.set(this.key(info), new Registry(info, store, cache, strategyFor(info, this.opts)));
+      caches.push({ prefix, info, cache, codec });
+      this.registries.set(this.key(info), new Registry(info, store, cache, strategyFor(info, this.opts), codec));
+      this.feeders.push({ prefix, cache, view, node: indexesNode(info) });
     }
-    for (const info of RESOURCES.filter((r) => r.storageOf)) {
-      this.registries.set(
-        this.key(info),
-        new Registry(info, store, caches.get(info.storagePrefix)!, strategyFor(info, this.opts)),
-      );
-    }
-    const routes = owners.map((info) => ({
-      prefix: `/registry/${info.storagePrefix}/`,
-      info,
-      cache: caches.get(info.storagePrefix)!,
-    }));
     store.watch("/registry/", revision + 1, {
       onEvents: (events: WatchEvent[]) => {
         for (const ev of events) {
-          const route = routes.find((r) => ev.key.startsWith(r.prefix));
-          if (route) {
-            const node = indexesNode(route.info);
-            const prev = ev.prevKv ? route.cache.get(ev.key) : undefined;
+          for (const f of this.feeders) {
+            if (!ev.key.startsWith(f.prefix)) continue;
+            const prev = f.cache.get(ev.key);
             if (ev.type === "put" && ev.kv) {
-              route.cache.apply({
+              f.cache.apply({
                 type: prev ? "MODIFIED" : "ADDED",
                 rv: ev.revision,
-                cur: cachedObject(ev.key, JSON.parse(ev.kv.value), ev.kv.modRevision, node),
+                cur: f.view(ev.key, ev.kv.value, ev.kv.modRevision),
                 prev,
               });
             } else if (ev.type === "delete" && prev) {
-              route.cache.apply({
+              f.cache.apply({
                 type: "DELETED",
                 rv: ev.revision,
-                cur: cachedObject(ev.key, prev.obj, ev.revision, node),
+                cur: cachedObject(ev.key, prev.obj, ev.revision, f.node),
                 prev,
               });
             }
@@ -181,28 +170,25 @@ export class ApiServer {
         }
       },
     });
-    this.compactionFollower = setInterval(() => {
-      const c = this.store.compactedRevision();
-      if (c > this.lastCompacted) {
-        this.lastCompacted = c;
-        for (const cache of caches.values()) cache.compact(c);
-      }
-    }, 1000);
+    this.compactionFollower = setInterval(() => this.syncCompaction(), 1000);
     this.compactionFollower.unref();
   }
 
+  private readonly feeders: Array<{
+    prefix: string;
+    cache: WatchCache;
+    node: boolean;
+    view: (key: string, value: string, rv: number) => CachedObject;
+  }> = [];
   private compactionFollower?: NodeJS.Timeout;
   private lastCompacted = 0;
 
-  /** Makes the caches forget history compacted in the store (tests call it right after `compact`). */
-  syncCompaction(): void {
+  /** Makes the caches forget history the store compacted, so old resourceVersions get 410 like upstream. */
+  private syncCompaction(): void {
     const c = this.store.compactedRevision();
+    if (c <= this.lastCompacted) return;
     this.lastCompacted = c;
-    for (const r of this.registries.values()) r.cache.compact(c);
-  }
-
-  get storeForTests(): SqliteStore {
-    return this.store;
+    for (const f of this.feeders) f.cache.compact(c);
   }
 
   private newContext(): WriteContext {
@@ -463,6 +449,11 @@ export class ApiServer {
     if (this.store) await this.store.close();
     this.releaseLock?.();
   }
+}
+
+function codecFor(info: ResourceInfo): StorageCodec | undefined {
+  if (info.group === "events.k8s.io") return { toStorage: eventsV1ToCoreEvent, fromStorage: coreEventToEventsV1 };
+  return undefined;
 }
 
 function indexesNode(info: ResourceInfo): boolean {

@@ -20,7 +20,10 @@ export function request(
     opts.body === undefined ? undefined : typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token !== null) headers.authorization = `Bearer ${opts.token ?? server.token}`;
-  if (body !== undefined) headers["content-type"] = opts.contentType ?? "application/json";
+  if (body !== undefined) {
+    headers["content-type"] = opts.contentType ?? "application/json";
+    headers["content-length"] = String(Buffer.byteLength(body));
+  }
   return new Promise((resolve, reject) => {
     const req = httpsRequest(url, { method, headers, ca: server.ca }, (res) => {
       let text = "";

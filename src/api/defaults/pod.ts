@@ -5,7 +5,6 @@ import type { KubeObject } from "../object.ts";
 import { defaultPullPolicy } from "./image.ts";
 import { canonicalQuantityValue, defaultResourceList } from "./quantities.ts";
 
-// biome-ignore lint/suspicious/noExplicitAny: specs are schema-checked JSON.
 type Json = any;
 
 const isObj = (v: unknown): v is Record<string, Json> => typeof v === "object" && v !== null && !Array.isArray(v);

@@ -44,7 +44,6 @@ export function isNotMoreThan100Percent(v: IntOrString, path: string): FieldErro
   return p === undefined || p <= 100 ? [] : [field.invalid(path, v, "must not be greater than 100%")];
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: strategy objects are schema-checked JSON.
 export function validateRollingUpdateDaemonSet(ru: any, path: string): FieldError[] {
   const errs: FieldError[] = [];
   errs.push(...validatePositiveIntOrPercent(ru?.maxUnavailable, child(path, "maxUnavailable")));
@@ -63,7 +62,6 @@ export function validateRollingUpdateDaemonSet(ru: any, path: string): FieldErro
   return errs;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: strategy objects are schema-checked JSON.
 export function validateDaemonSetUpdateStrategy(strategy: any, path: string): FieldError[] {
   const s = strategy ?? {};
   switch (s.type) {
@@ -77,7 +75,6 @@ export function validateDaemonSetUpdateStrategy(strategy: any, path: string): Fi
   }
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: spec objects are schema-checked JSON.
 export function validateDaemonSetSpec(spec: any, path: string, opts: PodValidationOptions = {}): FieldError[] {
   const s = spec ?? {};
   const errs: FieldError[] = [];

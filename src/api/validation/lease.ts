@@ -6,7 +6,6 @@ import { nameIsDNSSubdomain } from "./names.ts";
 
 const STRATEGIES = ["OldestEmulationVersion"];
 
-// biome-ignore lint/suspicious/noExplicitAny: lease specs are schema-checked JSON.
 export function validateLeaseSpec(spec: any, path: string): FieldError[] {
   const s = spec ?? {};
   const errs: FieldError[] = [];

@@ -40,8 +40,8 @@ export function validateNamespaceStatusUpdate(ns: KubeObject, oldNs: KubeObject)
 /** The `/finalize` subresource. */
 export function validateNamespaceFinalizeUpdate(ns: KubeObject, oldNs: KubeObject): FieldError[] {
   const errs = validateObjectMetaUpdate(ns.metadata, oldNs.metadata, "metadata");
-  (ns.spec?.finalizers ?? []).forEach((f: string, i: number) =>
-    errs.push(..._specFinalizer(f, `spec.finalizers[${i}]`)),
-  );
+  (ns.spec?.finalizers ?? []).forEach((f: string, i: number) => {
+    errs.push(..._specFinalizer(f, `spec.finalizers[${i}]`));
+  });
   return errs;
 }

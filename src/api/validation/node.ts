@@ -8,7 +8,6 @@ import { index } from "./path.ts";
 import { validateTaintEffect } from "./pod.ts";
 import { validateResourceList } from "./resources.ts";
 
-// biome-ignore lint/suspicious/noExplicitAny: taints are schema-checked JSON.
 export function validateNodeTaints(taints: any[] | undefined, path: string): FieldError[] {
   const errs: FieldError[] = [];
   const seen = new Map<string, Set<string>>();
@@ -67,7 +66,6 @@ export function validateNodeUpdate(node: KubeObject, oldNode: KubeObject): Field
   const errs = validateObjectMetaUpdate(node.metadata, oldNode.metadata, "metadata");
   errs.push(..._nodeResources(node));
   const seen = new Set<string>();
-  // biome-ignore lint/suspicious/noExplicitAny: addresses are schema-checked JSON.
   (node.status?.addresses ?? []).forEach((a: any, i: number) => {
     const id = `${a?.type ?? ""}\u0000${a?.address ?? ""}`;
     if (seen.has(id)) errs.push(field.duplicate(`status.addresses[${i}]`, a));
@@ -78,7 +76,9 @@ export function validateNodeUpdate(node: KubeObject, oldNode: KubeObject): Field
   if (oldCidrs.length > 0) {
     const msg = 'node updates may not change podCIDR except from "" to valid';
     if (oldCidrs.length !== newCidrs.length) errs.push(field.forbidden("spec.podCIDRs", msg));
-    else oldCidrs.forEach((c, i) => c !== newCidrs[i] && errs.push(field.forbidden("spec.podCIDRs", msg)));
+    else {
+      for (const [i, c] of oldCidrs.entries()) if (c !== newCidrs[i]) errs.push(field.forbidden("spec.podCIDRs", msg));
+    }
   }
   const oldProvider: string = oldNode.spec?.providerID ?? "";
   if (oldProvider && oldProvider !== (node.spec?.providerID ?? "")) {

@@ -6,7 +6,6 @@ import { canonicalQuantity, tryParseQuantity } from "../quantity.ts";
 import { differingPaths, semanticEqual } from "./equal.ts";
 import { type LabelSelector, validateLabelName, validateLabelSelector, validateLabels } from "./labels.ts";
 import {
-  IS_NEGATIVE_ERROR,
   validateAnnotations,
   validateImmutableField,
   validateNonnegativeField,
@@ -30,7 +29,6 @@ import {
   isValidPortName,
   isValidPortNum,
   isValidUserID,
-  nameIsDNSLabel,
   nameIsDNSSubdomain,
   validateNamespaceName,
   validateNodeName,
@@ -40,7 +38,6 @@ import {
 import { child, index, key } from "./path.ts";
 import { validateContainerResourceRequirements } from "./resources.ts";
 
-// biome-ignore lint/suspicious/noExplicitAny: pod specs are schema-checked JSON; fields are read defensively.
 type Json = any;
 
 export interface PodValidationOptions {
@@ -379,12 +376,16 @@ function _volumeSourceDetails(kind: string, src: Json, path: string): FieldError
     case "secret":
       if (!src.secretName) errs.push(field.required(child(path, "secretName")));
       errs.push(..._fileMode(src.defaultMode, child(path, "defaultMode")));
-      (src.items ?? []).forEach((kp: Json, i: number) => errs.push(..._keyToPath(kp, index(child(path, "items"), i))));
+      (src.items ?? []).forEach((kp: Json, i: number) => {
+        errs.push(..._keyToPath(kp, index(child(path, "items"), i)));
+      });
       break;
     case "configMap":
       if (!src.name) errs.push(field.required(child(path, "name")));
       errs.push(..._fileMode(src.defaultMode, child(path, "defaultMode")));
-      (src.items ?? []).forEach((kp: Json, i: number) => errs.push(..._keyToPath(kp, index(child(path, "items"), i))));
+      (src.items ?? []).forEach((kp: Json, i: number) => {
+        errs.push(..._keyToPath(kp, index(child(path, "items"), i)));
+      });
       break;
     case "downwardAPI":
       errs.push(..._fileMode(src.defaultMode, child(path, "defaultMode")));
@@ -1131,7 +1132,9 @@ function _nodeAffinity(na: Json, path: string): FieldError[] {
     const termsPath = child(path, "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms");
     const terms: Json[] = req.nodeSelectorTerms ?? [];
     if (terms.length === 0) errs.push(field.required(termsPath, "must have at least one node selector term"));
-    terms.forEach((t, i) => errs.push(...validateNodeSelectorTerm(t, false, index(termsPath, i))));
+    terms.forEach((t, i) => {
+      errs.push(...validateNodeSelectorTerm(t, false, index(termsPath, i)));
+    });
   }
   (na.preferredDuringSchedulingIgnoredDuringExecution ?? []).forEach((t: Json, i: number) => {
     const p = index(child(path, "preferredDuringSchedulingIgnoredDuringExecution"), i);
@@ -1234,7 +1237,9 @@ function _dnsConfig(cfg: Json, dnsPolicy: string, path: string, opts: Required<P
   if (!cfg) return errs;
   const ns: string[] = cfg.nameservers ?? [];
   if (ns.length > 3) errs.push(field.invalid(child(path, "nameservers"), ns, "must not have more than 3 nameservers"));
-  ns.forEach((n, i) => errs.push(..._validIP(n, index(child(path, "nameservers"), i))));
+  ns.forEach((n, i) => {
+    errs.push(..._validIP(n, index(child(path, "nameservers"), i)));
+  });
   const searches: string[] = cfg.searches ?? [];
   if (searches.length > 32)
     errs.push(field.invalid(child(path, "searches"), searches, "must not have more than 32 search paths"));
@@ -1445,9 +1450,9 @@ export function validatePodSpec(
   (s.hostAliases ?? []).forEach((ha: Json, i: number) => {
     const p = index(child(path, "hostAliases"), i);
     errs.push(..._validIP(ha?.ip ?? "", child(p, "ip")));
-    (ha?.hostnames ?? []).forEach((h: string, j: number) =>
-      errs.push(..._dns1123Subdomain(h, index(child(p, "hostnames"), j))),
-    );
+    (ha?.hostnames ?? []).forEach((h: string, j: number) => {
+      errs.push(..._dns1123Subdomain(h, index(child(p, "hostnames"), j)));
+    });
   });
   if (s.priorityClassName) {
     for (const m of nameIsDNSSubdomain(s.priorityClassName, false)) {
@@ -1499,7 +1504,9 @@ export function validatePodSpec(
 
 function _eachContainer(spec: Json, path: string, fn: (ctr: Json, p: string) => void): void {
   for (const list of ["initContainers", "containers", "ephemeralContainers"]) {
-    (spec[list] ?? []).forEach((c: Json, i: number) => fn(c, index(child(path, list), i)));
+    (spec[list] ?? []).forEach((c: Json, i: number) => {
+      fn(c, index(child(path, list), i));
+    });
   }
 }
 
@@ -1811,7 +1818,9 @@ function _stateTransitions(
 function _ipList(list: Json[] | undefined, path: string): FieldError[] {
   const errs: FieldError[] = [];
   const ips: string[] = (list ?? []).map((x: Json) => x?.ip ?? "");
-  ips.forEach((ip, i) => errs.push(..._validIP(ip, index(path, i))));
+  ips.forEach((ip, i) => {
+    errs.push(..._validIP(ip, index(path, i)));
+  });
   if (ips.length > 1) {
     const families = ips.map(ipFamily);
     if (ips.length > 2 || families[0] === families[1]) {

@@ -18,7 +18,6 @@ import { validatePriorityClass } from "./priorityclass.ts";
 import { validateSecret } from "./secret.ts";
 import { validateServiceAccount } from "./serviceaccount.ts";
 
-// biome-ignore lint/suspicious/noExplicitAny: fixtures are plain JSON edited freely.
 type Json = any;
 
 const SUBDOMAIN_MSG =
@@ -29,8 +28,7 @@ const NAME_PART_MSG =
   "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
 const LABEL_VALUE_MSG =
   "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
-const QUANTITY_MSG =
-  "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+const QUANTITY_MSG = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
 const POD_UPDATE_MSG =
   "spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";
 
@@ -175,12 +173,16 @@ const cases: Case[] = [
   {
     name: "unqualified non-standard finalizer",
     errors: () => validateDaemonSet(ds((d) => (d.metadata.finalizers = ["foo", "example.com/ok", "orphan"]))),
-    expect: ['metadata.finalizers[0]: Invalid value: "foo": name is neither a standard finalizer name nor is it fully qualified'],
+    expect: [
+      'metadata.finalizers[0]: Invalid value: "foo": name is neither a standard finalizer name nor is it fully qualified',
+    ],
   },
   {
     name: "owner reference without uid",
     errors: () =>
-      validateDaemonSet(ds((d) => (d.metadata.ownerReferences = [{ apiVersion: "v1", kind: "Node", name: "n1", uid: "" }]))),
+      validateDaemonSet(
+        ds((d) => (d.metadata.ownerReferences = [{ apiVersion: "v1", kind: "Node", name: "n1", uid: "" }])),
+      ),
     expect: ['metadata.ownerReferences.uid: Invalid value: "": must not be empty'],
   },
   {
@@ -209,28 +211,35 @@ const cases: Case[] = [
   {
     name: "selector does not match template labels",
     errors: () => validateDaemonSet(ds((d) => (d.spec.template.metadata.labels = { app: "other" }))),
-    expect: ['spec.template.metadata.labels: Invalid value: {"app":"other"}: `selector` does not match template `labels`'],
+    expect: [
+      'spec.template.metadata.labels: Invalid value: {"app":"other"}: `selector` does not match template `labels`',
+    ],
   },
   {
     name: "missing selector matches nothing",
     errors: () => validateDaemonSet(ds((d) => delete d.spec.selector)),
-    expect: ['spec.template.metadata.labels: Invalid value: {"app":"web"}: `selector` does not match template `labels`'],
+    expect: [
+      'spec.template.metadata.labels: Invalid value: {"app":"web"}: `selector` does not match template `labels`',
+    ],
   },
   {
     name: "selector expression with an unknown operator",
-    errors: () =>
-      validateDaemonSet(ds((d) => (d.spec.selector.matchExpressions = [{ key: "tier", operator: "Foo" }]))),
+    errors: () => validateDaemonSet(ds((d) => (d.spec.selector.matchExpressions = [{ key: "tier", operator: "Foo" }]))),
     expect: ['spec.selector.matchExpressions[0].operator: Invalid value: "Foo": not a valid selector operator'],
   },
   {
     name: "selector In without values",
     errors: () => validateDaemonSet(ds((d) => (d.spec.selector.matchExpressions = [{ key: "tier", operator: "In" }]))),
-    expect: ["spec.selector.matchExpressions[0].values: Required value: must be specified when `operator` is 'In' or 'NotIn'"],
+    expect: [
+      "spec.selector.matchExpressions[0].values: Required value: must be specified when `operator` is 'In' or 'NotIn'",
+    ],
   },
   {
     name: "selector Exists with values",
     errors: () =>
-      validateDaemonSet(ds((d) => (d.spec.selector.matchExpressions = [{ key: "tier", operator: "Exists", values: ["a"] }]))),
+      validateDaemonSet(
+        ds((d) => (d.spec.selector.matchExpressions = [{ key: "tier", operator: "Exists", values: ["a"] }])),
+      ),
     expect: [
       "spec.selector.matchExpressions[0].values: Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
     ],
@@ -238,7 +247,9 @@ const cases: Case[] = [
   {
     name: "selector expression value with a bad label value",
     errors: () =>
-      validateDaemonSet(ds((d) => (d.spec.selector.matchExpressions = [{ key: "tier", operator: "NotIn", values: ["a b"] }]))),
+      validateDaemonSet(
+        ds((d) => (d.spec.selector.matchExpressions = [{ key: "tier", operator: "NotIn", values: ["a b"] }])),
+      ),
     expect: [`spec.selector.matchExpressions[0].values[0]: Invalid value: "a b": ${LABEL_VALUE_MSG}`],
   },
   {
@@ -293,7 +304,9 @@ const cases: Case[] = [
     name: "maxSurge and maxUnavailable both non-zero",
     errors: () =>
       validateDaemonSet(ds((d) => (d.spec.updateStrategy = { rollingUpdate: { maxUnavailable: 1, maxSurge: "10%" } }))),
-    expect: ['spec.updateStrategy.rollingUpdate.maxSurge: Invalid value: "10%": may not be set when maxUnavailable is non-zero'],
+    expect: [
+      'spec.updateStrategy.rollingUpdate.maxSurge: Invalid value: "10%": may not be set when maxUnavailable is non-zero',
+    ],
   },
   {
     name: "maxSurge and maxUnavailable both zero",
@@ -303,7 +316,8 @@ const cases: Case[] = [
   },
   {
     name: "surge only is valid",
-    errors: () => validateDaemonSet(ds((d) => (d.spec.updateStrategy = { rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } }))),
+    errors: () =>
+      validateDaemonSet(ds((d) => (d.spec.updateStrategy = { rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } }))),
     expect: [],
   },
   {
@@ -401,7 +415,9 @@ const cases: Case[] = [
   {
     name: "port name not an IANA_SVC_NAME",
     errors: () => validateDaemonSet(ctr((c) => (c.ports = [{ containerPort: 80, name: "http_port" }]))),
-    expect: [`${C}.ports[0].name: Invalid value: "http_port": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)`],
+    expect: [
+      `${C}.ports[0].name: Invalid value: "http_port": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)`,
+    ],
   },
   {
     name: "port name too long and digits only",
@@ -414,7 +430,15 @@ const cases: Case[] = [
   {
     name: "duplicate port names",
     errors: () =>
-      validateDaemonSet(ctr((c) => (c.ports = [{ containerPort: 80, name: "web" }, { containerPort: 81, name: "web" }]))),
+      validateDaemonSet(
+        ctr(
+          (c) =>
+            (c.ports = [
+              { containerPort: 80, name: "web" },
+              { containerPort: 81, name: "web" },
+            ]),
+        ),
+      ),
     expect: [`${C}.ports[1].name: Duplicate value: "web"`],
   },
   {
@@ -437,7 +461,11 @@ const cases: Case[] = [
   },
   {
     name: "env name starting with a digit (strict rule)",
-    errors: () => validateDaemonSet(ctr((c) => (c.env = [{ name: "1BAD", value: "x" }])), { relaxedEnvVarNames: false }),
+    errors: () =>
+      validateDaemonSet(
+        ctr((c) => (c.env = [{ name: "1BAD", value: "x" }])),
+        { relaxedEnvVarNames: false },
+      ),
     expect: [
       `${C}.env[0].name: Invalid value: "1BAD": a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')`,
     ],
@@ -466,12 +494,15 @@ const cases: Case[] = [
   {
     name: "valueFrom together with value",
     errors: () =>
-      validateDaemonSet(ctr((c) => (c.env = [{ name: "X", value: "v", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }]))),
+      validateDaemonSet(
+        ctr((c) => (c.env = [{ name: "X", value: "v", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }])),
+      ),
     expect: [`${C}.env[0].valueFrom: Invalid value: "": may not be specified when \`value\` is not empty`],
   },
   {
     name: "valueFrom fieldRef not supported",
-    errors: () => validateDaemonSet(ctr((c) => (c.env = [{ name: "X", valueFrom: { fieldRef: { fieldPath: "status.phase" } } }]))),
+    errors: () =>
+      validateDaemonSet(ctr((c) => (c.env = [{ name: "X", valueFrom: { fieldRef: { fieldPath: "status.phase" } } }]))),
     expect: [
       `${C}.env[0].valueFrom.fieldRef.fieldPath: Unsupported value: "status.phase": supported values: "metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName", "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs"`,
     ],
@@ -479,7 +510,9 @@ const cases: Case[] = [
   {
     name: "configMapKeyRef with a bad key",
     errors: () =>
-      validateDaemonSet(ctr((c) => (c.env = [{ name: "X", valueFrom: { configMapKeyRef: { name: "cm", key: "a b" } } }]))),
+      validateDaemonSet(
+        ctr((c) => (c.env = [{ name: "X", valueFrom: { configMapKeyRef: { name: "cm", key: "a b" } } }])),
+      ),
     expect: [
       `${C}.env[0].valueFrom.configMapKeyRef.key: Invalid value: "a b": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')`,
     ],
@@ -502,7 +535,10 @@ const cases: Case[] = [
           ];
         }),
       ),
-    expect: [`${C}.volumeMounts[1].mountPath: Invalid value: "/a": must be unique`, `${C}.volumeMounts[2].mountPath: Required value`],
+    expect: [
+      `${C}.volumeMounts[1].mountPath: Invalid value: "/a": must be unique`,
+      `${C}.volumeMounts[2].mountPath: Required value`,
+    ],
   },
   {
     name: "duplicate volume names",
@@ -519,14 +555,21 @@ const cases: Case[] = [
   },
   {
     name: "volume with two sources",
-    errors: () => validateDaemonSet(tmpl((s) => (s.volumes = [{ name: "v", emptyDir: {}, hostPath: { path: "/tmp" } }]))),
+    errors: () =>
+      validateDaemonSet(tmpl((s) => (s.volumes = [{ name: "v", emptyDir: {}, hostPath: { path: "/tmp" } }]))),
     expect: [`${T}.volumes[0].hostPath: Forbidden: may not specify more than 1 volume type`],
   },
   {
     name: "volume without a source (validated undefaulted)",
     errors: () =>
       validatePodSpec(
-        { containers: [{ name: "a", image: "x", imagePullPolicy: "Always", terminationMessagePolicy: "File" }], volumes: [{ name: "v" }], restartPolicy: "Always", dnsPolicy: "ClusterFirst", terminationGracePeriodSeconds: 30 },
+        {
+          containers: [{ name: "a", image: "x", imagePullPolicy: "Always", terminationMessagePolicy: "File" }],
+          volumes: [{ name: "v" }],
+          restartPolicy: "Always",
+          dnsPolicy: "ClusterFirst",
+          terminationGracePeriodSeconds: 30,
+        },
         "spec",
       ),
     expect: ["spec.volumes[0]: Required value: must specify a volume type"],
@@ -538,7 +581,8 @@ const cases: Case[] = [
   },
   {
     name: "hostPath with an unknown type",
-    errors: () => validateDaemonSet(tmpl((s) => (s.volumes = [{ name: "v", hostPath: { path: "/var/log", type: "Dir" } }]))),
+    errors: () =>
+      validateDaemonSet(tmpl((s) => (s.volumes = [{ name: "v", hostPath: { path: "/var/log", type: "Dir" } }]))),
     expect: [
       `${T}.volumes[0].hostPath.type: Unsupported value: "Dir": supported values: "", "BlockDevice", "CharDevice", "Directory", "DirectoryOrCreate", "File", "FileOrCreate", "Socket"`,
     ],
@@ -561,18 +605,22 @@ const cases: Case[] = [
   },
   {
     name: "liveness successThreshold other than 1",
-    errors: () => validateDaemonSet(ctr((c) => (c.livenessProbe = { exec: { command: ["true"] }, successThreshold: 2 }))),
+    errors: () =>
+      validateDaemonSet(ctr((c) => (c.livenessProbe = { exec: { command: ["true"] }, successThreshold: 2 }))),
     expect: [`${C}.livenessProbe.successThreshold: Invalid value: 2: must be 1`],
   },
   {
     name: "negative probe threshold",
-    errors: () => validateDaemonSet(ctr((c) => (c.readinessProbe = { exec: { command: ["true"] }, initialDelaySeconds: -3 }))),
+    errors: () =>
+      validateDaemonSet(ctr((c) => (c.readinessProbe = { exec: { command: ["true"] }, initialDelaySeconds: -3 }))),
     expect: [`${C}.readinessProbe.initialDelaySeconds: Invalid value: -3: must be greater than or equal to 0`],
   },
   {
     name: "probe port name invalid",
     errors: () => validateDaemonSet(ctr((c) => (c.startupProbe = { tcpSocket: { port: "Web" } }))),
-    expect: [`${C}.startupProbe.tcpSocket.port: Invalid value: "Web": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)`],
+    expect: [
+      `${C}.startupProbe.tcpSocket.port: Invalid value: "Web": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)`,
+    ],
   },
   {
     name: "requests above limits",
@@ -581,7 +629,8 @@ const cases: Case[] = [
   },
   {
     name: "requests above limits compare exactly (1500m vs 1)",
-    errors: () => validateDaemonSet(ctr((c) => (c.resources = { limits: { memory: "1Gi" }, requests: { memory: "1.5Gi" } }))),
+    errors: () =>
+      validateDaemonSet(ctr((c) => (c.resources = { limits: { memory: "1Gi" }, requests: { memory: "1.5Gi" } }))),
     expect: [`${C}.resources.requests: Invalid value: "1536Mi": must be less than or equal to memory limit of 1Gi`],
   },
   {
@@ -610,12 +659,16 @@ const cases: Case[] = [
   {
     name: "unsupported imagePullPolicy",
     errors: () => validateDaemonSet(ctr((c) => (c.imagePullPolicy = "Sometimes"))),
-    expect: [`${C}.imagePullPolicy: Unsupported value: "Sometimes": supported values: "Always", "IfNotPresent", "Never"`],
+    expect: [
+      `${C}.imagePullPolicy: Unsupported value: "Sometimes": supported values: "Always", "IfNotPresent", "Never"`,
+    ],
   },
   {
     name: "unsupported terminationMessagePolicy",
     errors: () => validateDaemonSet(ctr((c) => (c.terminationMessagePolicy = "Log"))),
-    expect: [`${C}.terminationMessagePolicy: Unsupported value: "Log": supported values: "File", "FallbackToLogsOnError"`],
+    expect: [
+      `${C}.terminationMessagePolicy: Unsupported value: "Log": supported values: "File", "FallbackToLogsOnError"`,
+    ],
   },
   {
     name: "init container name clashes with a container",
@@ -625,8 +678,14 @@ const cases: Case[] = [
   {
     name: "init container with a probe but no restartPolicy",
     errors: () =>
-      validateDaemonSet(tmpl((s) => (s.initContainers = [{ name: "init", image: "busybox", livenessProbe: { exec: { command: ["x"] } } }]))),
-    expect: [`${T}.initContainers[0].livenessProbe: Forbidden: may not be set for init containers without restartPolicy=Always`],
+      validateDaemonSet(
+        tmpl(
+          (s) => (s.initContainers = [{ name: "init", image: "busybox", livenessProbe: { exec: { command: ["x"] } } }]),
+        ),
+      ),
+    expect: [
+      `${T}.initContainers[0].livenessProbe: Forbidden: may not be set for init containers without restartPolicy=Always`,
+    ],
   },
   {
     name: "restartPolicy on a regular container",
@@ -640,7 +699,8 @@ const cases: Case[] = [
   },
   {
     name: "privileged with allowPrivilegeEscalation false",
-    errors: () => validateDaemonSet(ctr((c) => (c.securityContext = { privileged: true, allowPrivilegeEscalation: false }))),
+    errors: () =>
+      validateDaemonSet(ctr((c) => (c.securityContext = { privileged: true, allowPrivilegeEscalation: false }))),
     expect: [
       `${C}.securityContext: Invalid value: {"privileged":true,"allowPrivilegeEscalation":false}: cannot set \`allowPrivilegeEscalation\` to false and \`privileged\` to true`,
     ],
@@ -650,7 +710,9 @@ const cases: Case[] = [
   {
     name: "unsupported dnsPolicy",
     errors: () => validateDaemonSet(tmpl((s) => (s.dnsPolicy = "Foo"))),
-    expect: [`${T}.dnsPolicy: Unsupported value: "Foo": supported values: "ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"`],
+    expect: [
+      `${T}.dnsPolicy: Unsupported value: "Foo": supported values: "ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"`,
+    ],
   },
   {
     name: "dnsPolicy None without dnsConfig",
@@ -664,8 +726,11 @@ const cases: Case[] = [
   },
   {
     name: "toleration with an unknown effect",
-    errors: () => validateDaemonSet(tmpl((s) => (s.tolerations = [{ key: "foo", operator: "Exists", effect: "NoRun" }]))),
-    expect: [`${T}.tolerations[0].effect: Unsupported value: "NoRun": supported values: "NoSchedule", "PreferNoSchedule", "NoExecute"`],
+    errors: () =>
+      validateDaemonSet(tmpl((s) => (s.tolerations = [{ key: "foo", operator: "Exists", effect: "NoRun" }]))),
+    expect: [
+      `${T}.tolerations[0].effect: Unsupported value: "NoRun": supported values: "NoSchedule", "PreferNoSchedule", "NoExecute"`,
+    ],
   },
   {
     name: "tolerationSeconds without NoExecute",
@@ -673,7 +738,9 @@ const cases: Case[] = [
       validateDaemonSet(
         tmpl((s) => (s.tolerations = [{ key: "foo", operator: "Exists", effect: "NoSchedule", tolerationSeconds: 5 }])),
       ),
-    expect: [`${T}.tolerations[0].effect: Invalid value: "NoSchedule": effect must be 'NoExecute' when \`tolerationSeconds\` is set`],
+    expect: [
+      `${T}.tolerations[0].effect: Invalid value: "NoSchedule": effect must be 'NoExecute' when \`tolerationSeconds\` is set`,
+    ],
   },
   {
     name: "toleration with empty key and Equal",
@@ -695,7 +762,14 @@ const cases: Case[] = [
   {
     name: "required node affinity without terms",
     errors: () =>
-      validateDaemonSet(tmpl((s) => (s.affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] } } }))),
+      validateDaemonSet(
+        tmpl(
+          (s) =>
+            (s.affinity = {
+              nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] } },
+            }),
+        ),
+      ),
     expect: [
       `${T}.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms: Required value: must have at least one node selector term`,
     ],
@@ -740,7 +814,9 @@ const cases: Case[] = [
             }),
         ),
       ),
-    expect: [`${T}.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight: Invalid value: 0: must be in the range 1-100`],
+    expect: [
+      `${T}.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight: Invalid value: 0: must be in the range 1-100`,
+    ],
   },
   {
     name: "hostNetwork template with a mismatched hostPort",
@@ -762,7 +838,10 @@ const cases: Case[] = [
           s.priorityClassName = "Bad";
         }),
       ),
-    expect: [`${T}.serviceAccountName: Invalid value: "Bad": ${SUBDOMAIN_MSG}`, `${T}.priorityClassName: Invalid value: "Bad": ${SUBDOMAIN_MSG}`],
+    expect: [
+      `${T}.serviceAccountName: Invalid value: "Bad": ${SUBDOMAIN_MSG}`,
+      `${T}.priorityClassName: Invalid value: "Bad": ${SUBDOMAIN_MSG}`,
+    ],
   },
   {
     name: "unsupported preemptionPolicy",
@@ -783,7 +862,11 @@ const cases: Case[] = [
     name: "terminationGracePeriodSeconds required (undefaulted spec)",
     errors: () =>
       validatePodSpec(
-        { containers: [{ name: "a", image: "x", imagePullPolicy: "Always", terminationMessagePolicy: "File" }], restartPolicy: "Always", dnsPolicy: "ClusterFirst" },
+        {
+          containers: [{ name: "a", image: "x", imagePullPolicy: "Always", terminationMessagePolicy: "File" }],
+          restartPolicy: "Always",
+          dnsPolicy: "ClusterFirst",
+        },
         "spec",
       ),
     expect: ["spec.terminationGracePeriodSeconds: Required value"],
@@ -805,7 +888,9 @@ const cases: Case[] = [
           p.spec.containers[0].ports = [{ containerPort: 80, hostPort: 81 }];
         }),
       ),
-    expect: ["spec.containers[0].ports[0].hostPort: Invalid value: 81: must match `containerPort` when `hostNetwork` is true"],
+    expect: [
+      "spec.containers[0].ports[0].hostPort: Invalid value: 81: must match `containerPort` when `hostNetwork` is true",
+    ],
   },
   {
     name: "pod image with surrounding whitespace",
@@ -814,20 +899,29 @@ const cases: Case[] = [
   },
   {
     name: "pod update may change the image",
-    errors: () => validatePodUpdate(pod((p) => (p.spec.containers[0].image = "nginx:1.26")), pod()),
+    errors: () =>
+      validatePodUpdate(
+        pod((p) => (p.spec.containers[0].image = "nginx:1.26")),
+        pod(),
+      ),
     expect: [],
   },
   {
     name: "pod update may not change other fields",
     errors: () =>
-      validatePodUpdate(pod((p) => (p.spec.containers[0].ports[0].containerPort = 81)), pod()).map(
-        (e) => e.toString().split("\n")[0],
-      ),
+      validatePodUpdate(
+        pod((p) => (p.spec.containers[0].ports[0].containerPort = 81)),
+        pod(),
+      ).map((e) => e.toString().split("\n")[0]),
     expect: [POD_UPDATE_MSG],
   } as unknown as Case,
   {
     name: "pod update may not add containers",
-    errors: () => validatePodUpdate(pod((p) => p.spec.containers.push({ name: "b", image: "busybox" })), pod()),
+    errors: () =>
+      validatePodUpdate(
+        pod((p) => p.spec.containers.push({ name: "b", image: "busybox" })),
+        pod(),
+      ),
     expect: ["spec.containers: Forbidden: pod updates may not add or remove containers"],
   },
   {
@@ -850,24 +944,42 @@ const cases: Case[] = [
   },
   {
     name: "pod status update may not change nodeName",
-    errors: () => validatePodStatusUpdate(pod((p) => (p.spec.nodeName = "n2")), pod()),
+    errors: () =>
+      validatePodStatusUpdate(
+        pod((p) => (p.spec.nodeName = "n2")),
+        pod(),
+      ),
     expect: ["status.nodeName: Forbidden: may not be changed directly"],
   },
   {
     name: "pod status with an invalid podIP",
-    errors: () => validatePodStatusUpdate(pod((p) => (p.status = { podIPs: [{ ip: "10.0.0.300" }] })), pod()),
-    expect: ['status.podIPs[0]: Invalid value: "10.0.0.300": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)'],
+    errors: () =>
+      validatePodStatusUpdate(
+        pod((p) => (p.status = { podIPs: [{ ip: "10.0.0.300" }] })),
+        pod(),
+      ),
+    expect: [
+      'status.podIPs[0]: Invalid value: "10.0.0.300": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)',
+    ],
   },
   {
     name: "pod status with two IPv4 podIPs",
     errors: () =>
-      validatePodStatusUpdate(pod((p) => (p.status = { podIPs: [{ ip: "10.0.0.1" }, { ip: "10.0.0.2" }] })), pod()),
-    expect: ['status.podIPs: Invalid value: [{"ip":"10.0.0.1"},{"ip":"10.0.0.2"}]: may specify no more than one IP for each IP family'],
+      validatePodStatusUpdate(
+        pod((p) => (p.status = { podIPs: [{ ip: "10.0.0.1" }, { ip: "10.0.0.2" }] })),
+        pod(),
+      ),
+    expect: [
+      'status.podIPs: Invalid value: [{"ip":"10.0.0.1"},{"ip":"10.0.0.2"}]: may specify no more than one IP for each IP family',
+    ],
   },
   {
     name: "pod deletion cost must be an int32",
-    errors: () => validatePod(pod((p) => (p.metadata.annotations = { "controller.kubernetes.io/pod-deletion-cost": "1.5" }))),
-    expect: ['metadata.annotations[controller.kubernetes.io/pod-deletion-cost]: Invalid value: "1.5": must be a 32bit integer'],
+    errors: () =>
+      validatePod(pod((p) => (p.metadata.annotations = { "controller.kubernetes.io/pod-deletion-cost": "1.5" }))),
+    expect: [
+      'metadata.annotations[controller.kubernetes.io/pod-deletion-cost]: Invalid value: "1.5": must be a 32bit integer',
+    ],
   },
 
   // ------------------------------------------------------------------ nodes
@@ -889,12 +1001,17 @@ const cases: Case[] = [
             ]),
         ),
       ),
-    expect: ['metadata.taints[1]: Duplicate value: {"key":"a","value":"x","effect":"NoSchedule"}: taints must be unique by key and effect pair'],
+    expect: [
+      'metadata.taints[1]: Duplicate value: {"key":"a","value":"x","effect":"NoSchedule"}: taints must be unique by key and effect pair',
+    ],
   },
   {
     name: "taint without effect and with a bad value",
     errors: () => validateNode(node((n) => (n.spec.taints = [{ key: "a", value: "b c" }]))),
-    expect: [`metadata.taints[0].value: Invalid value: "b c": ${LABEL_VALUE_MSG}`, "metadata.taints[0].effect: Required value"],
+    expect: [
+      `metadata.taints[0].value: Invalid value: "b c": ${LABEL_VALUE_MSG}`,
+      "metadata.taints[0].effect: Required value",
+    ],
   },
   {
     name: "negative capacity",
@@ -907,7 +1024,9 @@ const cases: Case[] = [
   {
     name: "invalid podCIDR",
     errors: () => validateNode(node((n) => (n.spec.podCIDRs = ["10.0.0.0/33"]))),
-    expect: ['spec.podCIDRs[0]: Invalid value: "10.0.0.0/33": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)'],
+    expect: [
+      'spec.podCIDRs[0]: Invalid value: "10.0.0.0/33": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)',
+    ],
   },
   {
     name: "node update may not change podCIDRs",
@@ -951,7 +1070,11 @@ const cases: Case[] = [
   {
     name: "tls secret without a key",
     errors: () =>
-      validateSecret({ metadata: { name: "s", namespace: "default" }, type: "kubernetes.io/tls", data: { "tls.crt": "AA==" } }),
+      validateSecret({
+        metadata: { name: "s", namespace: "default" },
+        type: "kubernetes.io/tls",
+        data: { "tls.crt": "AA==" },
+      }),
     expect: ["data[tls.key]: Required value"],
   },
   {
@@ -961,7 +1084,8 @@ const cases: Case[] = [
   },
   {
     name: "lease with zero duration",
-    errors: () => validateLease({ metadata: { name: "n1", namespace: "kube-node-lease" }, spec: { leaseDurationSeconds: 0 } }),
+    errors: () =>
+      validateLease({ metadata: { name: "n1", namespace: "kube-node-lease" }, spec: { leaseDurationSeconds: 0 } }),
     expect: ["spec.leaseDurationSeconds: Invalid value: 0: must be greater than 0"],
   },
   {
@@ -977,7 +1101,10 @@ const cases: Case[] = [
   {
     name: "controller revision without data and with a negative revision",
     errors: () => validateControllerRevision({ metadata: { name: "web-abc", namespace: "default" }, revision: -1 }),
-    expect: ["data: Required value: data is mandatory", "revision: Invalid value: -1: must be greater than or equal to 0"],
+    expect: [
+      "data: Required value: data is mandatory",
+      "revision: Invalid value: -1: must be greater than or equal to 0",
+    ],
   },
 ];
 

@@ -36,8 +36,8 @@ export function daemonSetStrategy(base: Strategy): Strategy {
       setTemplateGeneration(obj, templateChanged ? oldGen + 1 : oldGen);
       if (!semanticEqual(obj.spec, old.spec)) obj.metadata.generation = (old.metadata.generation ?? 1) + 1;
     },
-    validate: (obj) => [...(base.validate?.(obj) ?? []), ...validateDaemonSet(obj)],
-    validateUpdate: (obj, old) => [...(base.validateUpdate?.(obj, old) ?? []), ...validateDaemonSetUpdate(obj, old)],
+    validate: (obj) => validateDaemonSet(obj),
+    validateUpdate: (obj, old) => validateDaemonSetUpdate(obj, old),
     status: {
       validate: (obj, old) => validateDaemonSetStatusUpdate(obj, old),
     },

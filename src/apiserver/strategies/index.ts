@@ -1,8 +1,20 @@
 // Strategies per kind. Kinds without special rules get the generic strategy: ObjectMeta validation only.
+import { eventsV1ToCoreEvent } from "../../api/convert/events.ts";
+import { defaultSecret } from "../../api/defaults/secret.ts";
 import type { KubeObject } from "../../api/object.ts";
 import type { ResourceInfo } from "../../api/resources.ts";
+import { validateConfigMap, validateConfigMapUpdate } from "../../api/validation/configmap.ts";
+import {
+  validateControllerRevision,
+  validateControllerRevisionUpdate,
+} from "../../api/validation/controllerrevision.ts";
+import { validateEvent, validateEventUpdate } from "../../api/validation/event.ts";
+import { validateLease, validateLeaseUpdate } from "../../api/validation/lease.ts";
 import { validateObjectMeta, validateObjectMetaUpdate } from "../../api/validation/meta.ts";
 import { nameIsDNSLabel, nameIsDNSSubdomain } from "../../api/validation/names.ts";
+import { validatePriorityClass, validatePriorityClassUpdate } from "../../api/validation/priorityclass.ts";
+import { validateSecret, validateSecretUpdate } from "../../api/validation/secret.ts";
+import { validateServiceAccount, validateServiceAccountUpdate } from "../../api/validation/serviceaccount.ts";
 import { daemonSetStrategy } from "./daemonset.ts";
 import { namespaceStrategy } from "./namespace.ts";
 import { nodeStrategy } from "./node.ts";
@@ -13,7 +25,31 @@ export interface StrategyOptions {
   eventTtlSeconds?: number;
 }
 
+/** Kinds whose validators (which include ObjectMeta checks) need nothing else from the registry. */
+const VALIDATED: Record<string, Pick<Strategy, "defaults" | "validate" | "validateUpdate">> = {
+  "/configmaps": { validate: validateConfigMap, validateUpdate: validateConfigMapUpdate },
+  "/secrets": {
+    defaults: (o) => void defaultSecret(o),
+    validate: validateSecret,
+    validateUpdate: validateSecretUpdate,
+  },
+  "/serviceaccounts": { validate: validateServiceAccount, validateUpdate: validateServiceAccountUpdate },
+  "/events": { validate: validateEvent, validateUpdate: validateEventUpdate },
+  "events.k8s.io/events": {
+    validate: (o) => validateEvent(eventsV1ToCoreEvent(o)),
+    validateUpdate: (o, old) => validateEventUpdate(eventsV1ToCoreEvent(o), eventsV1ToCoreEvent(old)),
+  },
+  "coordination.k8s.io/leases": { validate: validateLease, validateUpdate: validateLeaseUpdate },
+  "scheduling.k8s.io/priorityclasses": { validate: validatePriorityClass, validateUpdate: validatePriorityClassUpdate },
+  "apps/controllerrevisions": {
+    validate: validateControllerRevision,
+    validateUpdate: validateControllerRevisionUpdate,
+  },
+};
+
 function generic(info: ResourceInfo): Strategy {
+  const validated = VALIDATED[`${info.group}/${info.resource}`];
+  if (validated) return { ...validated };
   const names = info.resource === "namespaces" ? nameIsDNSLabel : nameIsDNSSubdomain;
   return {
     validate: (obj) => validateObjectMeta(obj.metadata, info.namespaced, names),

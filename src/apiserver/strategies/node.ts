@@ -7,8 +7,8 @@ export function nodeStrategy(base: Strategy): Strategy {
   return {
     ...base,
     defaults: (obj) => defaultNode(obj),
-    validate: (obj) => [...(base.validate?.(obj) ?? []), ...validateNode(obj)],
-    validateUpdate: (obj, old) => [...(base.validateUpdate?.(obj, old) ?? []), ...validateNodeUpdate(obj, old)],
+    validate: (obj) => validateNode(obj),
+    validateUpdate: (obj, old) => validateNodeUpdate(obj, old),
     status: {
       validate: (obj, old) => validateNodeUpdate(obj, old),
     },

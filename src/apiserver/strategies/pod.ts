@@ -93,8 +93,8 @@ export function podStrategy(base: Strategy): Strategy {
     admit: (obj, ctx, op) => {
       if (op === "create") admitPriority(obj, ctx);
     },
-    validate: (obj) => [...(base.validate?.(obj) ?? []), ...validatePod(obj)],
-    validateUpdate: (obj, old) => [...(base.validateUpdate?.(obj, old) ?? []), ...validatePodUpdate(obj, old)],
+    validate: (obj) => validatePod(obj),
+    validateUpdate: (obj, old) => validatePodUpdate(obj, old),
     status: {
       validate: (obj, old) => validatePodStatusUpdate(obj, old),
     },

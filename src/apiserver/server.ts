@@ -222,6 +222,14 @@ export class ApiServer {
       logger: false,
       routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
       requestTimeout: 0,
+      // Malformed HTTP gets a Status like everything else.
+      clientErrorHandler: (err: Error, socket: import("node:net").Socket) => {
+        if (!socket.writable) return;
+        const body = JSON.stringify(errors.badRequest(`malformed HTTP request: ${err.message}`).toStatus());
+        socket.end(
+          `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+      },
     } as never) as unknown as FastifyInstance;
     this.app = app;
     app.removeAllContentTypeParsers();
@@ -386,8 +394,12 @@ export class ApiServer {
     }
     let res: ApiResponse;
     try {
-      if (isWatch) reply.hijack();
-      res = await this.dispatch(req.method, apiReq, reg);
+      if (isWatch) {
+        reply.hijack();
+        res = await this.dispatch(req.method, apiReq, reg);
+      } else {
+        res = await withTimeout(this.dispatch(req.method, apiReq, reg), this.opts.requestTimeoutMs ?? 60_000);
+      }
     } catch (e) {
       const code = e instanceof ApiError ? e.code : 500;
       this.countRequest(verb, ri.info, code, sub);
@@ -448,6 +460,25 @@ export class ApiServer {
     }
     if (this.store) await this.store.close();
     this.releaseLock?.();
+  }
+}
+
+/** Non-watch requests get upstream's 504 after `--request-timeout` (the write may still complete, as upstream). */
+async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          errors.timeout("Timeout: request did not complete within requested timeout - context deadline exceeded"),
+        ),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

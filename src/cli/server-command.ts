@@ -17,6 +17,7 @@ Flags:
   --event-ttl DURATION               how long events are kept (default 1h)
   --compaction-interval DURATION     how often store history is compacted (default 5m)
   --watch-bookmark-interval DURATION how often watches with bookmarks get one (default 1m)
+  --request-timeout DURATION         non-watch requests longer than this get 504 (default 1m)
   --debug                            print stack traces of internal errors
 `;
 
@@ -32,6 +33,7 @@ export async function serverCommand(argv: string[]): Promise<void> {
       "event-ttl": { type: "string", default: "1h" },
       "compaction-interval": { type: "string", default: "5m" },
       "watch-bookmark-interval": { type: "string", default: "1m" },
+      "request-timeout": { type: "string", default: "1m" },
       debug: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -62,6 +64,7 @@ export async function serverCommand(argv: string[]): Promise<void> {
     eventTtlSeconds: duration("event-ttl", values["event-ttl"]!) / 1000,
     compactionIntervalMs: duration("compaction-interval", values["compaction-interval"]!),
     bookmarkIntervalMs: duration("watch-bookmark-interval", values["watch-bookmark-interval"]!),
+    requestTimeoutMs: duration("request-timeout", values["request-timeout"]!),
   });
   process.stdout.write(
     `loci server ready url=${server.url} kubeconfig=${server.kubeconfigPath} ca-hash=${server.caHash}\n`,

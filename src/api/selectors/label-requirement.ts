@@ -1,6 +1,6 @@
 // One label requirement (`key op values`), as upstream `labels.Requirement`: construction-time checks with
 // upstream's field-error messages, matching, and the canonical string form.
-import { labelValueErrors, qualifiedNameErrors } from "./label-syntax.ts";
+import { isValidLabelValue as labelValueErrors, isQualifiedName as qualifiedNameErrors } from "../validation/names.ts";
 
 /** Upstream `selection.Operator` spellings. */
 export type LabelOperator = "=" | "==" | "!=" | "in" | "notin" | "exists" | "!" | "gt" | "lt";

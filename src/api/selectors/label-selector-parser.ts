@@ -1,8 +1,9 @@
 // The label selector string grammar, as upstream `labels.Parse` (k8s.io/apimachinery/pkg/labels/selector.go):
 // a lexer over special symbols and identifiers, then a recursive-descent parser. Error texts are upstream's
 // word for word because clients show them to users.
+
+import { isQualifiedName as qualifiedNameErrors } from "../validation/names.ts";
 import { compareStrings, type LabelOperator, type LabelRequirement, newRequirement } from "./label-requirement.ts";
-import { qualifiedNameErrors } from "./label-syntax.ts";
 
 type Token =
   | "error"

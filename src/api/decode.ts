@@ -37,6 +37,95 @@ function structName(s: ObjectSchema): string {
   return s.name.slice(s.name.lastIndexOf(".") + 1);
 }
 
+function mismatch(v: unknown, s: Schema, owner: string, goPath: string): TypeMismatch {
+  const t = s.type === "integer" ? s.format : (goType[s.type] ?? s.type);
+  const what = typeof v === "number" ? `number ${v}` : jsonTypeName(v);
+  return new TypeMismatch(`json: cannot unmarshal ${what} into Go struct field ${owner}.${goPath} of type ${t}`);
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+// A plain recursive function (no per-call closures): this runs for every field of every write.
+// `owner` is the nearest struct (for Go's "Go struct field X.path" wording); `goPath` has no indices.
+function walk(v: unknown, s: Schema, path: string, goPath: string, owner: string, unknown: string[]): unknown {
+  switch (s.type) {
+    case "any":
+      return v;
+    case "string":
+    case "time":
+      if (typeof v !== "string") throw mismatch(v, s, owner, goPath);
+      return v;
+    case "bytes": {
+      if (typeof v !== "string") throw mismatch(v, s, owner, goPath);
+      const b = v.replace(/\s/g, "");
+      if (!BASE64.test(b) || b.length % 4 === 1)
+        throw new TypeMismatch(`illegal base64 data at input byte ${v.length}`);
+      return v;
+    }
+    case "boolean":
+      if (typeof v !== "boolean") throw mismatch(v, s, owner, goPath);
+      return v;
+    case "integer":
+      if (typeof v !== "number" || !Number.isInteger(v)) throw mismatch(v, s, owner, goPath);
+      return v;
+    case "number":
+      if (typeof v !== "number") throw mismatch(v, s, owner, goPath);
+      return v;
+    case "int-or-string":
+      if (typeof v === "string" || (typeof v === "number" && Number.isInteger(v))) return v;
+      throw mismatch(v, s, owner, goPath);
+    case "quantity":
+      if (typeof v === "string" || typeof v === "number") return v;
+      throw new TypeMismatch(
+        "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+      );
+    case "array": {
+      if (!Array.isArray(v)) throw mismatch(v, s, owner, goPath);
+      const out: unknown[] = new Array(v.length);
+      for (let i = 0; i < v.length; i++) {
+        const item = v[i];
+        out[i] =
+          item === null
+            ? s.items.type === "object"
+              ? {}
+              : null
+            : walk(item, s.items, `${path}[${i}]`, goPath, owner, unknown);
+      }
+      return out;
+    }
+    case "map": {
+      if (typeof v !== "object" || v === null || Array.isArray(v)) throw mismatch(v, s, owner, goPath);
+      const out: Record<string, unknown> = {};
+      for (const k in v as Record<string, unknown>) {
+        const item = (v as Record<string, unknown>)[k];
+        if (item === null) {
+          if (s.values.type === "string") out[k] = "";
+          continue;
+        }
+        out[k] = walk(item, s.values, `${path}.${k}`, `${goPath}.${k}`, owner, unknown);
+      }
+      return out;
+    }
+    case "object": {
+      if (typeof v !== "object" || v === null || Array.isArray(v)) throw mismatch(v, s, owner, goPath);
+      const props = s.properties();
+      const out: Record<string, unknown> = {};
+      const name = structName(s);
+      for (const k in v as Record<string, unknown>) {
+        const item = (v as Record<string, unknown>)[k];
+        const fs = props[k];
+        if (!fs) {
+          unknown.push(path ? `${path}.${k}` : k);
+          continue;
+        }
+        if (item === null) continue;
+        out[k] = walk(item, fs, path ? `${path}.${k}` : k, goPath ? `${goPath}.${k}` : k, name, unknown);
+      }
+      return out;
+    }
+  }
+}
+
 /**
  * Decodes `raw` against `schema`. Throws ApiError 400 (`<Kind> in version "<v>" cannot be handled as a <Kind>: …`)
  * for type mismatches; returns unknown fields for the caller's field-validation policy.
@@ -48,91 +137,8 @@ export function decodeObject(raw: unknown, schema: ObjectSchema, kind: string, v
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw fail(`json: cannot unmarshal ${jsonTypeName(raw)} into Go value of type struct`);
   }
-
-  // `owner` is the nearest struct (for Go's "Go struct field X.path" wording); `goPath` has no indices.
-  const walk = (v: unknown, s: Schema, path: string, goPath: string, owner: string): unknown => {
-    const mismatch = () => {
-      const t = s.type === "integer" ? s.format : (goType[s.type] ?? s.type);
-      const what = typeof v === "number" ? `number ${v}` : jsonTypeName(v);
-      return new TypeMismatch(`json: cannot unmarshal ${what} into Go struct field ${owner}.${goPath} of type ${t}`);
-    };
-    switch (s.type) {
-      case "any":
-        return v;
-      case "string":
-      case "time":
-        if (typeof v !== "string") throw mismatch();
-        return v;
-      case "bytes":
-        if (typeof v !== "string") throw mismatch();
-        if (!/^[A-Za-z0-9+/]*={0,2}$/.test(v.replace(/\s/g, "")) || v.replace(/\s/g, "").length % 4 === 1) {
-          throw new TypeMismatch(`illegal base64 data at input byte ${v.length}`);
-        }
-        return v;
-      case "boolean":
-        if (typeof v !== "boolean") throw mismatch();
-        return v;
-      case "integer":
-        if (typeof v !== "number" || !Number.isInteger(v)) throw mismatch();
-        return v;
-      case "number":
-        if (typeof v !== "number") throw mismatch();
-        return v;
-      case "int-or-string":
-        if (typeof v === "string") return v;
-        if (typeof v === "number" && Number.isInteger(v)) return v;
-        throw mismatch();
-      case "quantity":
-        if (typeof v === "string" || typeof v === "number") return v;
-        throw new TypeMismatch(
-          "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
-        );
-      case "array": {
-        if (!Array.isArray(v)) throw mismatch();
-        const out: unknown[] = [];
-        v.forEach((item, i) => {
-          if (item === null) {
-            out.push(s.items.type === "object" ? {} : null);
-            return;
-          }
-          out.push(walk(item, s.items, `${path}[${i}]`, goPath, owner));
-        });
-        return out;
-      }
-      case "map": {
-        if (typeof v !== "object" || Array.isArray(v)) throw mismatch();
-        const out: Record<string, unknown> = {};
-        for (const [k, item] of Object.entries(v as Record<string, unknown>)) {
-          if (item === null) {
-            if (s.values.type === "string") out[k] = "";
-            continue;
-          }
-          out[k] = walk(item, s.values, `${path}.${k}`, `${goPath}.${k}`, owner);
-        }
-        return out;
-      }
-      case "object": {
-        if (typeof v !== "object" || Array.isArray(v)) throw mismatch();
-        const props = s.properties();
-        const out: Record<string, unknown> = {};
-        const name = structName(s);
-        for (const [k, item] of Object.entries(v as Record<string, unknown>)) {
-          const childPath = path ? `${path}.${k}` : k;
-          const fs = props[k];
-          if (!fs) {
-            unknownFields.push(childPath);
-            continue;
-          }
-          if (item === null) continue;
-          out[k] = walk(item, fs, childPath, goPath ? `${goPath}.${k}` : k, name);
-        }
-        return out;
-      }
-    }
-  };
-
   try {
-    const value = walk(raw, schema, "", "", structName(schema)) as Record<string, unknown>;
+    const value = walk(raw, schema, "", "", structName(schema), unknownFields) as Record<string, unknown>;
     return { value, unknownFields };
   } catch (e) {
     if (e instanceof TypeMismatch) throw fail(e.message);

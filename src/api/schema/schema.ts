@@ -171,7 +171,13 @@ export function struct(
   properties: () => Record<string, Schema>,
   extra: { required?: string[]; gvk?: GroupVersionKind[] } = {},
 ): ObjectSchema {
-  return { type: "object", name, description, properties, ...extra };
+  // Resolved once: every decode, validation and patch walks these maps.
+  let resolved: Record<string, Schema> | undefined;
+  const cached = () => {
+    resolved ??= properties();
+    return resolved;
+  };
+  return { type: "object", name, description, properties: cached, ...extra };
 }
 
 /** Uses a shared struct as a field, with the field's own description and patch metadata. */

@@ -335,6 +335,11 @@ export class Handlers {
       ]);
     }
     const created = await reg.create(req.ri.namespace, obj, ctx);
+    // The watch cache already holds this version serialised (the store feeds it before a write resolves).
+    const cached = ctx.dryRun ? undefined : reg.cache.get(reg.key(req.ri.namespace, created.metadata.name!));
+    if (cached && String(cached.rv) === created.metadata.resourceVersion) {
+      return { code: 201, json: cached.json, warnings: ctx.warnings };
+    }
     return { code: 201, body: created, warnings: ctx.warnings };
   }
 

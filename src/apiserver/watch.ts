@@ -33,6 +33,10 @@ export function serveWatch(
   let sentHeaders = false;
   const write = (line: string) => {
     if (closed) return;
+    if ((res as ServerResponse).destroyed || (res as ServerResponse).writableEnded) {
+      close();
+      return;
+    }
     (res as ServerResponse).write(line);
     if ((res as ServerResponse).writableLength > MAX_BUFFERED_BYTES) close();
   };
@@ -75,6 +79,9 @@ export function serveWatch(
   };
 
   res.writeHead(200, { "content-type": "application/json", "cache-control": "no-cache, private" });
+  // Send the status line now, as upstream flushes before the first event: clients wait for it (HTTP/1.1 would
+  // otherwise hold the headers until the first body bytes).
+  (res as ServerResponse).flushHeaders?.();
   sentHeaders = true;
   for (const e of initial) write(line(e.type, e.obj));
   watcher = cache.addWatcher(filter, { send: (type, o) => write(line(type, o)) });
@@ -88,5 +95,6 @@ export function serveWatch(
   timeout.unref();
   timers.push(timeout);
   res.on("close", close);
+  res.on("error", close);
   if (!sentHeaders) close();
 }

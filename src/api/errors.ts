@@ -211,11 +211,11 @@ export const errors = {
   expired: (message: string) => new ApiError(410, "Expired", message),
   tooLarge: (limit: number) =>
     new ApiError(413, "RequestEntityTooLarge", `Request entity too large: limit is ${limit}`),
-  unsupportedMediaType: (contentType: string) =>
+  unsupportedMediaType: (accepted: string[]) =>
     new ApiError(
       415,
       "UnsupportedMediaType",
-      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (got ${contentType})`,
+      `the body of the request was in an unknown format - accepted media types include: ${accepted.join(", ")}`,
     ),
   tooManyRequests: (message: string, retryAfterSeconds?: number) =>
     new ApiError(429, "TooManyRequests", message, retryAfterSeconds ? { retryAfterSeconds } : undefined),

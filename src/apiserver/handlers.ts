@@ -10,6 +10,7 @@ import { applyJsonPatch } from "../api/patch/json-patch.ts";
 import { applyMergePatch } from "../api/patch/merge-patch.ts";
 import { applyStrategicMergePatch } from "../api/patch/strategic-merge.ts";
 import { groupVersion, type ResourceInfo, SUBRESOURCE_ONLY_KINDS } from "../api/resources.ts";
+import { DeleteOptions as DeleteOptionsSchema } from "../api/schema/meta.ts";
 import { compileFieldSelector, parseFieldSelector } from "../api/selectors/field-selector.ts";
 import { matchesLabels, parseLabelSelector } from "../api/selectors/label-selector.ts";
 import { type IncludeObject, listJson, table, wantsTable } from "./output.ts";
@@ -59,18 +60,62 @@ function header(req: ApiRequest, name: string): string | undefined {
   return Array.isArray(v) ? v.join(",") : v;
 }
 
-/** Parses a JSON or YAML body. */
-export function parseBody(req: ApiRequest): unknown {
+/** What upstream lists as decodable for object bodies (loci itself reads JSON and YAML, not protobuf). */
+const OBJECT_MEDIA_TYPES = ["application/json", "application/yaml", "application/vnd.kubernetes.protobuf"];
+const PATCH_MEDIA_TYPES = [
+  "application/json-patch+json",
+  "application/merge-patch+json",
+  "application/strategic-merge-patch+json",
+  "application/apply-patch+yaml",
+];
+
+function contentType(req: ApiRequest): string {
+  return (header(req, "content-type") ?? "application/json").split(";")[0].trim().toLowerCase();
+}
+
+/** Go's encoding/json wording for a body JSON.parse rejected. */
+function goJsonError(e: Error, text: string): string {
+  const pos = /position (\d+)/.exec(e.message);
+  const atEnd = pos !== null && Number(pos[1]) >= text.trimEnd().length;
+  if (atEnd || /end of (JSON )?input|Unterminated/i.test(e.message)) return "unexpected end of JSON input";
+  const m = /Unexpected token '?(.)'?|Unexpected (?:non-whitespace )?character/.exec(e.message);
+  const ch = m?.[1] ?? (pos ? text[Number(pos[1])] : undefined);
+  return ch ? `invalid character '${ch}' looking for beginning of value` : e.message;
+}
+
+/**
+ * Parses an object body (create, update, subresources) as JSON or YAML. `kind` names the expected kind in
+ * upstream's "unrecognized" message.
+ */
+export function parseBody(req: ApiRequest, kind = "Object", accepted = OBJECT_MEDIA_TYPES): unknown {
   const text = req.body?.toString("utf8") ?? "";
-  const ct = (header(req, "content-type") ?? "application/json").split(";")[0].trim().toLowerCase();
-  if (ct.includes("protobuf")) throw errors.unsupportedMediaType(ct);
+  const ct = contentType(req);
+  if (ct.includes("protobuf")) throw errors.unsupportedMediaType(["application/json", "application/yaml"]);
+  if (!accepted.includes(ct)) throw errors.unsupportedMediaType(accepted);
   if (text.trim() === "") throw errors.badRequest("the request body is empty");
+  if (ct === "application/yaml" || ct === "application/apply-patch+yaml") {
+    try {
+      return parseYaml(text);
+    } catch (e) {
+      throw errors.badRequest(`error converting YAML to JSON: ${(e as Error).message.split("\n")[0]}`);
+    }
+  }
   try {
-    if (ct === "application/yaml" || ct === "application/apply-patch+yaml") return parseYaml(text);
     return JSON.parse(text);
   } catch (e) {
-    throw errors.badRequest(`the request body could not be parsed: ${(e as Error).message.split("\n")[0]}`);
+    const snippet = text.length > 30 ? `${text.slice(0, 30)} ...` : text;
+    throw errors.badRequest(
+      `the object provided is unrecognized (must be of type ${kind}): couldn't get version/kind; json parse error: ${goJsonError(e as Error, text)} (${snippet})`,
+    );
   }
+}
+
+/** The ListOptions/CreateOptions/… kind whose query parameters a request carries. */
+function optionsKind(req: ApiRequest): string {
+  return (
+    { POST: "CreateOptions", PUT: "UpdateOptions", PATCH: "PatchOptions", DELETE: "DeleteOptions" }[req.method] ??
+    "ListOptions"
+  );
 }
 
 type FieldValidation = "Strict" | "Warn" | "Ignore";
@@ -79,14 +124,15 @@ function fieldValidation(req: ApiRequest): FieldValidation {
   const v = req.query.fieldValidation;
   if (v === undefined || v === "") return "Warn";
   if (v === "Strict" || v === "Warn" || v === "Ignore") return v;
-  throw errors.badRequest(`fieldValidation must be one of "Ignore", "Warn", or "Strict", got ${JSON.stringify(v)}`);
+  throw errors.invalid(optionsKind(req), "meta.k8s.io", "", [
+    field.notSupported("fieldValidation", v, ["", "Ignore", "Strict", "Warn"]),
+  ]);
 }
 
-function checkDryRun(req: ApiRequest): boolean {
-  const v = req.query.dryRun;
-  if (v === undefined || v === "") return false;
-  if (v === "All") return true;
-  throw errors.badRequest(`Invalid dry run value: ${v}`);
+function checkDryRun(req: ApiRequest, values = req.query.dryRun ? [req.query.dryRun] : []): boolean {
+  if (values.length === 0) return false;
+  if (values.length === 1 && values[0] === "All") return true;
+  throw errors.invalid(optionsKind(req), "meta.k8s.io", "", [field.notSupported("dryRun", values, ["All"])]);
 }
 
 /** Decodes a body as the kind of `info` (or a subresource kind), applying the field-validation policy. */
@@ -110,8 +156,10 @@ function decodeAs(
 
 function checkTypeMeta(obj: KubeObject, info: ResourceInfo, kind = info.kind, gv = groupVersion(info)): void {
   if (obj.kind !== undefined && obj.kind !== kind) {
+    // Upstream decodes the body's kind, then fails to convert it to the internal type of the resource.
+    const internal = info.group ? info.group.split(".")[0] : "core";
     throw errors.badRequest(
-      `${kind} in version "${info.version}" cannot be handled as a ${kind}: the object provided is unrecognized (kind ${obj.kind})`,
+      `${obj.kind} in version "${info.version}" cannot be handled as a ${kind}: converting (${info.version}.${obj.kind}) to (${internal}.${kind}): unknown conversion`,
     );
   }
   if (obj.apiVersion !== undefined && obj.apiVersion !== gv) {
@@ -249,33 +297,21 @@ export class Handlers {
     const sendInitialEvents = q.sendInitialEvents === "true" || q.sendInitialEvents === "1";
     const allowBookmarks = q.allowWatchBookmarks === "true" || q.allowWatchBookmarks === "1";
     if (q.sendInitialEvents !== undefined && q.sendInitialEvents !== "") {
-      const causes = [];
+      const errs = [];
       if (q.resourceVersionMatch !== "NotOlderThan") {
-        causes.push({
-          reason: "FieldValueInvalid",
-          field: "resourceVersionMatch",
-          message: "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan",
-        });
-      }
-      if (sendInitialEvents && !allowBookmarks) {
-        causes.push({
-          reason: "FieldValueForbidden",
-          field: "allowWatchBookmarks",
-          message: "sendInitialEvents requires setting allowWatchBookmarks to true",
-        });
-      }
-      if (causes.length) {
-        throw new ApiError(
-          422,
-          "Invalid",
-          `ListOptions.meta.k8s.io "" is invalid: ${causes.map((c) => `${c.field}: ${c.message}`).join(", ")}`,
-          {
-            group: "meta.k8s.io",
-            kind: "ListOptions",
-            causes,
-          },
+        errs.push(
+          field.forbidden(
+            "resourceVersionMatch",
+            "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan",
+          ),
         );
       }
+      if (sendInitialEvents && !allowBookmarks) {
+        errs.push(
+          field.forbidden("allowWatchBookmarks", "sendInitialEvents requires setting allowWatchBookmarks to true"),
+        );
+      }
+      if (errs.length) throw errors.invalid("ListOptions", "meta.k8s.io", "", errs);
     }
     const rv = parseRv(q.resourceVersion);
     let initial: Array<{ type: EventType; obj: CachedObject }> = [];
@@ -324,7 +360,7 @@ export class Handlers {
   async create(req: ApiRequest, reg: Registry): Promise<ApiResponse> {
     const ctx = this.deps.newContext(req);
     ctx.dryRun = checkDryRun(req);
-    const obj = decodeAs(parseBody(req), reg.info, fieldValidation(req), ctx.warnings);
+    const obj = decodeAs(parseBody(req, reg.info.kind), reg.info, fieldValidation(req), ctx.warnings);
     checkTypeMeta(obj, reg.info);
     if (reg.info.namespaced && obj.metadata.namespace && obj.metadata.namespace !== req.ri.namespace) {
       throw errors.badRequest("the namespace of the provided object does not match the namespace sent on the request");
@@ -347,7 +383,7 @@ export class Handlers {
     const ctx = this.deps.newContext(req);
     ctx.dryRun = checkDryRun(req);
     const sub = req.ri.subresource;
-    const obj = decodeAs(parseBody(req), reg.info, fieldValidation(req), ctx.warnings);
+    const obj = decodeAs(parseBody(req, reg.info.kind), reg.info, fieldValidation(req), ctx.warnings);
     checkTypeMeta(obj, reg.info);
     const updated = await reg.update(req.ri.namespace, req.ri.name!, () => structuredClone(obj), ctx, {
       subresource: sub,
@@ -358,9 +394,10 @@ export class Handlers {
   async patch(req: ApiRequest, reg: Registry): Promise<ApiResponse> {
     const ctx = this.deps.newContext(req);
     ctx.dryRun = checkDryRun(req);
-    const ct = (header(req, "content-type") ?? "").split(";")[0].trim();
+    const ct = contentType(req);
     const policy = fieldValidation(req);
-    const patch = parseBody(req);
+    if (!PATCH_MEDIA_TYPES.includes(ct)) throw errors.unsupportedMediaType(PATCH_MEDIA_TYPES);
+    const patch = parseBody(req, reg.info.kind, PATCH_MEDIA_TYPES);
     const schema = reg.info.schema();
     let apply: (cur: KubeObject) => unknown;
     switch (ct) {
@@ -382,11 +419,7 @@ export class Handlers {
           "server-side apply is not supported by loci: use client-side `kubectl apply` (without --server-side)",
         );
       default:
-        throw new ApiError(
-          415,
-          "UnsupportedMediaType",
-          `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`,
-        );
+        throw errors.unsupportedMediaType(PATCH_MEDIA_TYPES);
     }
     const updated = await reg.update(
       req.ri.namespace,
@@ -405,39 +438,37 @@ export class Handlers {
   }
 
   private deleteOptions(req: ApiRequest): DeleteOptions {
-    const opts: DeleteOptions = {};
+    let opts: DeleteOptions = {};
     if (req.body?.length && req.body.toString("utf8").trim()) {
-      const raw = parseBody(req) as Record<string, unknown>;
-      Object.assign(opts, raw);
+      opts = decodeObject(parseBody(req, "DeleteOptions"), DeleteOptionsSchema, "DeleteOptions", "v1")
+        .value as DeleteOptions;
     }
     const q = req.query;
     if (q.gracePeriodSeconds !== undefined) opts.gracePeriodSeconds = Number.parseInt(q.gracePeriodSeconds, 10);
     if (q.propagationPolicy) opts.propagationPolicy = q.propagationPolicy as DeleteOptions["propagationPolicy"];
     if (q.orphanDependents !== undefined) opts.orphanDependents = q.orphanDependents === "true";
     if (q.dryRun) opts.dryRun = [q.dryRun];
+    const errs = [];
     if (opts.propagationPolicy && !["Background", "Foreground", "Orphan"].includes(opts.propagationPolicy)) {
-      throw new ApiError(
-        422,
-        "Invalid",
-        `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: ${JSON.stringify(opts.propagationPolicy)}: supported values: "Foreground", "Background", "Orphan", "nil"`,
-        {
-          group: "meta.k8s.io",
-          kind: "DeleteOptions",
-          causes: [
-            {
-              reason: "FieldValueNotSupported",
-              field: "propagationPolicy",
-              message: `Unsupported value: ${JSON.stringify(opts.propagationPolicy)}`,
-            },
-          ],
-        },
+      errs.push(
+        field.notSupported("propagationPolicy", opts.propagationPolicy, ["Foreground", "Background", "Orphan", "nil"]),
       );
     }
+    if (opts.propagationPolicy && opts.orphanDependents !== undefined) {
+      errs.push(
+        field.invalid(
+          "propagationPolicy",
+          opts.propagationPolicy,
+          "orphanDependents and deletionPropagation cannot be both set",
+        ),
+      );
+    }
+    if (opts.dryRun?.length && !(opts.dryRun.length === 1 && opts.dryRun[0] === "All")) {
+      errs.push(field.notSupported("dryRun", opts.dryRun, ["All"]));
+    }
+    if (errs.length) throw errors.invalid("DeleteOptions", "meta.k8s.io", "", errs);
     // Upstream treats a negative grace period as 1 second.
     if (opts.gracePeriodSeconds !== undefined && opts.gracePeriodSeconds < 0) opts.gracePeriodSeconds = 1;
-    if (opts.dryRun?.length && !(opts.dryRun.length === 1 && opts.dryRun[0] === "All")) {
-      throw errors.badRequest(`Invalid dry run value: ${opts.dryRun.join(",")}`);
-    }
     return opts;
   }
 
@@ -498,7 +529,7 @@ export class Handlers {
     ctx.dryRun = checkDryRun(req);
     const kind = "Binding";
     const binding = decodeAs(
-      parseBody(req),
+      parseBody(req, "Binding"),
       reg.info,
       fieldValidation(req),
       ctx.warnings,
@@ -550,7 +581,7 @@ export class Handlers {
   /** POST pods/{name}/eviction: a delete that honours the eviction's DeleteOptions (no PDBs in loci yet). */
   async eviction(req: ApiRequest, reg: Registry): Promise<ApiResponse> {
     const ctx = this.deps.newContext(req);
-    const raw = parseBody(req) as Record<string, any>;
+    const raw = parseBody(req, "Eviction") as Record<string, any>;
     const opts: DeleteOptions = raw?.deleteOptions ?? {};
     ctx.dryRun = opts.dryRun?.[0] === "All";
     await reg.delete(req.ri.namespace, req.ri.name!, opts, ctx);

@@ -62,6 +62,18 @@ export function validateRollingUpdateDaemonSet(ru: any, path: string): FieldErro
   return errs;
 }
 
+/**
+ * The bad value upstream prints for an unknown strategy: its internal apps.DaemonSetUpdateStrategy, which has no
+ * json tags (Go field names); unset int-or-string fields of the internal RollingUpdateDaemonSet are 0.
+ */
+function internalUpdateStrategy(s: any): unknown {
+  const ru = s.rollingUpdate;
+  return {
+    Type: s.type ?? "",
+    RollingUpdate: ru ? { MaxUnavailable: ru.maxUnavailable ?? 0, MaxSurge: ru.maxSurge ?? 0 } : null,
+  };
+}
+
 export function validateDaemonSetUpdateStrategy(strategy: any, path: string): FieldError[] {
   const s = strategy ?? {};
   switch (s.type) {
@@ -71,7 +83,7 @@ export function validateDaemonSetUpdateStrategy(strategy: any, path: string): Fi
       if (!s.rollingUpdate) return [field.required(child(path, "rollingUpdate"))];
       return validateRollingUpdateDaemonSet(s.rollingUpdate, child(path, "rollingUpdate"));
     default:
-      return [field.notSupported(path, s, ["RollingUpdate", "OnDelete"])];
+      return [field.notSupported(path, internalUpdateStrategy(s), ["RollingUpdate", "OnDelete"])];
   }
 }
 

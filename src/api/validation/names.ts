@@ -132,8 +132,9 @@ export function isInRange(value: number, min: number, max: number): string[] {
   return value >= min && value <= max ? [] : [inclusiveRangeError(min, max)];
 }
 
+/** v1.33 bounds UIDs/GIDs at MaxInt32 (the uint32 range came after v1.33). */
 export function isValidUserID(id: number): string[] {
-  return isInRange(id, 0, 0xffffffff);
+  return isInRange(id, 0, 2147483647);
 }
 export const isValidGroupID = isValidUserID;
 

@@ -21,7 +21,11 @@ export function validateNodeTaints(taints: any[] | undefined, path: string): Fie
     if (msgs.length) errs.push(field.invalid(`${p}.value`, value, msgs.join(";")));
     errs.push(...validateTaintEffect(effect, false, `${p}.effect`));
     if (seen.get(effect)?.has(k)) {
-      errs.push(new FieldError("FieldValueDuplicate", p, t, "taints must be unique by key and effect pair"));
+      // Upstream reports its internal core.Taint, which has no json tags: Go field names, every field present.
+      const internalTaint = { Key: k, Value: value, Effect: effect, TimeAdded: t?.timeAdded ?? null };
+      errs.push(
+        new FieldError("FieldValueDuplicate", p, internalTaint, "taints must be unique by key and effect pair"),
+      );
       return;
     }
     if (!seen.has(effect)) seen.set(effect, new Set());
@@ -68,7 +72,9 @@ export function validateNodeUpdate(node: KubeObject, oldNode: KubeObject): Field
   const seen = new Set<string>();
   (node.status?.addresses ?? []).forEach((a: any, i: number) => {
     const id = `${a?.type ?? ""}\u0000${a?.address ?? ""}`;
-    if (seen.has(id)) errs.push(field.duplicate(`status.addresses[${i}]`, a));
+    // The bad value is upstream's internal core.NodeAddress (no json tags).
+    if (seen.has(id))
+      errs.push(field.duplicate(`status.addresses[${i}]`, { Type: a?.type ?? "", Address: a?.address ?? "" }));
     seen.add(id);
   });
   const oldCidrs: string[] = oldNode.spec?.podCIDRs ?? [];

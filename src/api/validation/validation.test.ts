@@ -275,7 +275,9 @@ const cases: Case[] = [
   {
     name: "unknown update strategy",
     errors: () => validateDaemonSet(ds((d) => (d.spec.updateStrategy = { type: "Foo" }))),
-    expect: ['spec.updateStrategy: Unsupported value: {"type":"Foo"}: supported values: "RollingUpdate", "OnDelete"'],
+    expect: [
+      'spec.updateStrategy: Unsupported value: {"Type":"Foo","RollingUpdate":null}: supported values: "RollingUpdate", "OnDelete"',
+    ],
   },
   {
     name: "RollingUpdate without rollingUpdate (defaulting skipped)",
@@ -695,7 +697,7 @@ const cases: Case[] = [
   {
     name: "container securityContext: runAsUser out of range",
     errors: () => validateDaemonSet(ctr((c) => (c.securityContext = { runAsUser: -1 }))),
-    expect: [`${C}.securityContext.runAsUser: Invalid value: -1: must be between 0 and 4294967295, inclusive`],
+    expect: [`${C}.securityContext.runAsUser: Invalid value: -1: must be between 0 and 2147483647, inclusive`],
   },
   {
     name: "privileged with allowPrivilegeEscalation false",
@@ -1002,7 +1004,7 @@ const cases: Case[] = [
         ),
       ),
     expect: [
-      'metadata.taints[1]: Duplicate value: {"key":"a","value":"x","effect":"NoSchedule"}: taints must be unique by key and effect pair',
+      'metadata.taints[1]: Duplicate value: {"Key":"a","Value":"x","Effect":"NoSchedule","TimeAdded":null}: taints must be unique by key and effect pair',
     ],
   },
   {

@@ -23,7 +23,7 @@ const coreKind = (kind: string) => [{ group: "", version: "v1", kind }];
 
 // Enum value lists, sorted the way upstream OpenAPI publishes them.
 const PULL_POLICY = ["Always", "IfNotPresent", "Never"];
-const PROTOCOL = ["SCTP", "TCP", "UDP"];
+export const PROTOCOL = ["SCTP", "TCP", "UDP"];
 const TERMINATION_MESSAGE_POLICY = ["FallbackToLogsOnError", "File"];
 const RESTART_POLICY = ["Always", "Never", "OnFailure"];
 const DNS_POLICY = ["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"];
@@ -41,7 +41,7 @@ const NODE_SELECTOR_OPERATOR = ["DoesNotExist", "Exists", "Gt", "In", "Lt", "Not
 const UNSATISFIABLE_ACTION = ["DoNotSchedule", "ScheduleAnyway"];
 const NODE_INCLUSION_POLICY = ["Honor", "Ignore"];
 const MOUNT_PROPAGATION = ["Bidirectional", "HostToContainer", "None"];
-const HOST_PATH_TYPE = [
+export const HOST_PATH_TYPE = [
   "",
   "BlockDevice",
   "CharDevice",

@@ -1,8 +1,10 @@
 // Pod and PodSpec validation, following `pkg/apis/core/validation/validation.go` (v1.33 feature-gate
 // defaults). Objects are decoded, defaulted v1 JSON; field paths and messages are upstream's.
+
 import { type FieldError, field } from "../errors.ts";
 import type { KubeObject, ObjectMeta } from "../object.ts";
 import { canonicalQuantity, tryParseQuantity } from "../quantity.ts";
+import { HOST_PATH_TYPE, PROTOCOL } from "../schema/core.ts";
 import { differingPaths, semanticEqual } from "./equal.ts";
 import { type LabelSelector, validateLabelName, validateLabelSelector, validateLabels } from "./labels.ts";
 import {
@@ -110,17 +112,6 @@ const VOLUME_SOURCES: [string, string][] = [
   ["csi", "csi"],
   ["ephemeral", "ephemeral"],
   ["image", "image"],
-];
-
-const HOST_PATH_TYPES = [
-  "",
-  "BlockDevice",
-  "CharDevice",
-  "Directory",
-  "DirectoryOrCreate",
-  "File",
-  "FileOrCreate",
-  "Socket",
 ];
 
 function _pathNoBacksteps(target: string, path: string): FieldError[] {
@@ -365,8 +356,8 @@ function _volumeSourceDetails(kind: string, src: Json, path: string): FieldError
     case "hostPath":
       if (!src.path) return [field.required(child(path, "path"))];
       errs.push(..._pathNoBacksteps(src.path, child(path, "path")));
-      if (src.type !== undefined && src.type !== null && !HOST_PATH_TYPES.includes(src.type)) {
-        errs.push(field.notSupported(child(path, "type"), src.type, HOST_PATH_TYPES));
+      if (src.type !== undefined && src.type !== null && !HOST_PATH_TYPE.includes(src.type)) {
+        errs.push(field.notSupported(child(path, "type"), src.type, HOST_PATH_TYPE));
       }
       break;
     case "gitRepo":
@@ -455,8 +446,6 @@ export function validateVolumes(
 
 // ------------------------------------------------------------------------------------------- containers
 
-const PROTOCOLS = ["SCTP", "TCP", "UDP"];
-
 function _containerPorts(ports: Json[] | undefined, path: string): FieldError[] {
   const errs: FieldError[] = [];
   const names = new Set<string>();
@@ -476,7 +465,7 @@ function _containerPorts(ports: Json[] | undefined, path: string): FieldError[] 
     if (hp !== 0) for (const m of isValidPortNum(hp)) errs.push(field.invalid(child(p, "hostPort"), hp, m));
     const proto: string = port?.protocol ?? "";
     if (!proto) errs.push(field.required(child(p, "protocol")));
-    else if (!PROTOCOLS.includes(proto)) errs.push(field.notSupported(child(p, "protocol"), proto, PROTOCOLS));
+    else if (!PROTOCOL.includes(proto)) errs.push(field.notSupported(child(p, "protocol"), proto, PROTOCOL));
   });
   return errs;
 }

@@ -46,8 +46,6 @@ export interface ApiResponse {
 }
 
 export interface HandlerDeps {
-  registry(info: ResourceInfo): Registry;
-  registryFor(group: string, resource: string): Registry | undefined;
   currentRevision(): number;
   newContext(req: ApiRequest): WriteContext;
   bookmarkIntervalMs: number;

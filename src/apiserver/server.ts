@@ -109,8 +109,6 @@ export class ApiServer {
     await this.loadCaches(this.store);
     await this.seed();
     this.handlers = new Handlers({
-      registry: (i) => this.registry(i),
-      registryFor: (g, r) => this.registryFor(g, r),
       currentRevision: () => this.revision,
       newContext: () => this.newContext(),
       bookmarkIntervalMs: this.opts.bookmarkIntervalMs ?? 60_000,

@@ -30,7 +30,6 @@ export function serveWatch(
   opts: WatchOptions,
 ): void {
   let closed = false;
-  let sentHeaders = false;
   const write = (line: string) => {
     if (closed) return;
     if ((res as ServerResponse).destroyed || (res as ServerResponse).writableEnded) {
@@ -82,7 +81,6 @@ export function serveWatch(
   // Send the status line now, as upstream flushes before the first event: clients wait for it (HTTP/1.1 would
   // otherwise hold the headers until the first body bytes).
   (res as ServerResponse).flushHeaders?.();
-  sentHeaders = true;
   for (const e of initial) write(line(e.type, e.obj));
   watcher = cache.addWatcher(filter, { send: (type, o) => write(line(type, o)) });
   if (opts.sendInitialEvents) bookmark({ "k8s.io/initial-events-end": "true" });
@@ -96,5 +94,4 @@ export function serveWatch(
   timers.push(timeout);
   res.on("close", close);
   res.on("error", close);
-  if (!sentHeaders) close();
 }

@@ -11,7 +11,7 @@ import { applyMergePatch } from "../api/patch/merge-patch.ts";
 import { applyStrategicMergePatch } from "../api/patch/strategic-merge.ts";
 import { groupVersion, type ResourceInfo, SUBRESOURCE_ONLY_KINDS } from "../api/resources.ts";
 import { DeleteOptions as DeleteOptionsSchema } from "../api/schema/meta.ts";
-import { compileFieldSelector, parseFieldSelector } from "../api/selectors/field-selector.ts";
+import { compileFieldRequirements, convertFieldSelector, exactFieldValue } from "../api/selectors/field-selector.ts";
 import { matchesLabels, parseLabelSelector } from "../api/selectors/label-selector.ts";
 import { type IncludeObject, listJson, table, wantsTable } from "./output.ts";
 import type { DeleteOptions, Registry } from "./registry.ts";
@@ -176,15 +176,14 @@ interface Selection {
 
 function selection(req: ApiRequest, info: ResourceInfo, namespace: string): Selection {
   const labelSel = req.query.labelSelector ? parseLabelSelector(req.query.labelSelector) : undefined;
-  const fieldStr = req.query.fieldSelector ?? "";
-  const fieldMatch = fieldStr ? compileFieldSelector(info.resource, info.group, fieldStr) : undefined;
-  let name: string | undefined;
-  let nodeName: string | undefined;
-  for (const r of fieldStr ? parseFieldSelector(fieldStr) : []) {
-    if (r.op !== "=") continue;
-    if (r.field === "metadata.name") name = r.value;
-    if (r.field === "spec.nodeName" && info.resource === "pods" && info.group === "") nodeName = r.value;
-  }
+  // Converted once: aliases (pods' `spec.host`) become the fields the indexes know.
+  const fieldReqs = req.query.fieldSelector
+    ? convertFieldSelector(info.resource, info.group, req.query.fieldSelector)
+    : [];
+  const fieldMatch = fieldReqs.length ? compileFieldRequirements(info.resource, info.group, fieldReqs) : undefined;
+  const name = exactFieldValue(fieldReqs, "metadata.name");
+  const nodeName =
+    info.resource === "pods" && info.group === "" ? exactFieldValue(fieldReqs, "spec.nodeName") : undefined;
   return {
     nodeName,
     filter: {
@@ -362,11 +361,6 @@ export class Handlers {
     checkTypeMeta(obj, reg.info);
     if (reg.info.namespaced && obj.metadata.namespace && obj.metadata.namespace !== req.ri.namespace) {
       throw errors.badRequest("the namespace of the provided object does not match the namespace sent on the request");
-    }
-    if (!obj.metadata.name && !obj.metadata.generateName) {
-      throw errors.invalid(reg.info.kind, reg.info.group, "", [
-        field.required("metadata.name", "name or generateName is required"),
-      ]);
     }
     const created = await reg.create(req.ri.namespace, obj, ctx);
     // The watch cache already holds this version serialised (the store feeds it before a write resolves).

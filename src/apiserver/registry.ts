@@ -137,12 +137,14 @@ export class Registry {
     return errors.alreadyExists(this.info.resource, this.info.group, name);
   }
 
-  private async read(key: string, name: string): Promise<{ obj: KubeObject; rv: number }> {
+  /** The live object, its revision and its stored encoding (what an unchanged update would write again). */
+  private async read(key: string, name: string): Promise<{ obj: KubeObject; rv: number; encoded: string }> {
     const kv = await this.store.get(key);
     if (!kv) throw this.notFound(name);
     const stored = JSON.parse(kv.value);
-    const obj = this.codec ? this.codec.fromStorage(stored) : stored;
-    return { obj: withResourceVersion(obj, kv.modRevision), rv: kv.modRevision };
+    const obj = withResourceVersion(this.codec ? this.codec.fromStorage(stored) : stored, kv.modRevision);
+    // Through a codec the round trip may reorder fields, so compare like with like.
+    return { obj, rv: kv.modRevision, encoded: this.codec ? this.encode(obj) : kv.value };
   }
 
   /**
@@ -172,7 +174,9 @@ export class Registry {
         opts.subresource === "binding"
           ? next
           : this.prepareUpdate(next, current.obj, namespace, name, ctx, opts.subresource);
-      if (this.encode(obj) === this.encode(current.obj)) return current.obj;
+      const encoded = this.encode(obj);
+      // No-op updates write nothing and keep the resourceVersion, as upstream.
+      if (encoded === current.encoded) return current.obj;
       if (obj.metadata.deletionTimestamp && !obj.metadata.finalizers?.length && !this.strategy.deleteGrace) {
         // The last finalizer of a deleting object is gone: the object goes away now.
         if (ctx.dryRun) return obj;
@@ -186,7 +190,7 @@ export class Registry {
       }
       if (ctx.dryRun) return obj;
       try {
-        const kv = await this.store.update(key, this.encode(obj), current.rv, {
+        const kv = await this.store.update(key, encoded, current.rv, {
           ttlSeconds: this.strategy.ttlSeconds?.(),
         });
         return withResourceVersion(obj, kv.modRevision);

@@ -1,7 +1,7 @@
 // The seed tutorials' kubectl steps against a real loci server, with the oldest and newest kubectl the machine
 // ships (called directly, default flags). Assertions are on what kubectl prints.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -23,7 +23,9 @@ for (const minor of [27, 33]) {
       k = new Kubectl(binary!, server.kubeconfig);
     });
     after(async () => {
+      k?.dispose();
       await server?.stop();
+      rmSync(tmp, { recursive: true, force: true });
     });
 
     const ok = (args: string[], input?: string) => {

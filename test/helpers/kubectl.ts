@@ -1,6 +1,6 @@
 // Runs the machine's real, versioned kubectl binaries (kubectl.1.27 … kubectl.1.33) against a test server.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, realpathSync } from "node:fs";
+import { existsSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
@@ -32,6 +32,11 @@ export class Kubectl {
     readonly binary: string,
     readonly kubeconfig: string,
   ) {}
+
+  /** Removes kubectl's discovery cache directory. */
+  dispose(): void {
+    rmSync(this.cacheDir, { recursive: true, force: true });
+  }
 
   run(args: string[], input?: string): KubectlResult {
     const r = spawnSync(this.binary, ["--kubeconfig", this.kubeconfig, "--cache-dir", this.cacheDir, ...args], {

@@ -33,7 +33,7 @@ export async function startServer(opts: { dataDir?: string; args?: string[] } = 
   proc.stderr!.on("data", (d) => {
     stderr += d;
   });
-  const line = await new Promise<string>((res, rej) => {
+  const ready = new Promise<string>((res, rej) => {
     let out = "";
     const timer = setTimeout(() => rej(new Error(`server did not start in 30s: ${stderr}`)), 30_000);
     proc.stdout!.on("data", (d) => {
@@ -49,6 +49,14 @@ export async function startServer(opts: { dataDir?: string; args?: string[] } = 
       rej(new Error(`server exited with ${code}: ${stderr}`));
     });
   });
+  let line: string;
+  try {
+    line = await ready;
+  } catch (e) {
+    proc.kill("SIGKILL");
+    if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    throw e;
+  }
   const url = /url=(\S+)/.exec(line)![1];
   const kubeconfig = /kubeconfig=(\S+)/.exec(line)![1];
   const caHash = /ca-hash=(\S+)/.exec(line)![1];

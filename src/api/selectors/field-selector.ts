@@ -110,7 +110,15 @@ export function convertFieldSelector(resource: string, group: string, s: string)
 
 /** Compiles `?fieldSelector=` for a resource into a predicate over objects; bad selector or label → 400. */
 export function compileFieldSelector(resource: string, group: string, s: string): (obj: KubeObject) => boolean {
-  const reqs = convertFieldSelector(resource, group, s);
+  return compileFieldRequirements(resource, group, convertFieldSelector(resource, group, s));
+}
+
+/** A predicate for requirements already converted by `convertFieldSelector`. */
+export function compileFieldRequirements(
+  resource: string,
+  group: string,
+  reqs: readonly FieldRequirement[],
+): (obj: KubeObject) => boolean {
   if (reqs.length === 0) return () => true;
   const rules = fieldLabelRules(resource, group);
   return (obj) => matchesFields(reqs, rules.fields(obj));

@@ -33,6 +33,15 @@ import type { WriteContext } from "./strategies/strategy.ts";
 import { type CachedObject, cachedObject, WatchCache } from "./watch-cache.ts";
 
 export const LOCI_VERSION = "0.1.0";
+
+/** A resource request without its transport (HTTP or in-process). */
+export interface LocalRequest {
+  method: string;
+  path: string;
+  query: Record<string, string | undefined>;
+  headers: Record<string, string | string[] | undefined>;
+  body?: Buffer;
+}
 export const KUBE_MINOR = "33";
 
 export interface ServerOptions {
@@ -47,6 +56,8 @@ export interface ServerOptions {
   bookmarkIntervalMs?: number;
   /** Non-watch requests taking longer are answered 504. */
   requestTimeoutMs?: number;
+  defaultNotReadyTolerationSeconds?: number;
+  defaultUnreachableTolerationSeconds?: number;
 }
 
 export class ApiServer {
@@ -344,18 +355,48 @@ export class ApiServer {
   }
 
   private async resourceRequest(req: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const path = req.url.split("?")[0];
+    const raw = reply.raw as ServerResponse | Http2ServerResponse;
+    const res = await this.handle(
+      {
+        method: req.method,
+        path: req.url.split("?")[0],
+        query: req.query as Record<string, string>,
+        headers: req.headers,
+        body: req.body as Buffer | undefined,
+      },
+      raw,
+      () => reply.hijack(),
+    );
+    if (res.discovery !== undefined) {
+      reply.type("application/json").send(res.discovery);
+      return;
+    }
+    if (res.streamed) return;
+    reply.code(res.code).type("application/json");
+    if (res.warnings?.length) {
+      reply.header("warning", res.warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(", "));
+    }
+    reply.send(res.json ?? JSON.stringify(res.body));
+  }
+
+  /**
+   * Serves one resource request, whatever carried it: HTTP (above) or the in-process client. Errors are thrown as
+   * ApiError except on watches, whose failures are written to `raw` as a Status. `hijack` is called before a watch
+   * takes over `raw`.
+   */
+  async handle(
+    r: LocalRequest,
+    raw: ServerResponse | Http2ServerResponse,
+    hijack: () => void = () => {},
+  ): Promise<ApiResponse & { discovery?: unknown }> {
+    const path = r.path;
     const ri = parseRequestPath(path);
     if (!ri) throw new ApiError(404, "NotFound", "the server could not find the requested resource", {});
     if (!ri.resource) {
       // Group-version discovery or group document.
       const gv = ri.group ? `${ri.group}/${ri.version}` : ri.version;
       const list = apiResourceList(gv);
-      if (list) {
-        reply.type("application/json").send(list);
-        return;
-      }
-      if (ri.group === "" && path.replace(/\/$/, "") === "/api") return;
+      if (list) return { code: 200, discovery: list };
       throw new ApiError(404, "NotFound", "the server could not find the requested resource", {});
     }
     if (!ri.info) {
@@ -363,26 +404,16 @@ export class ApiServer {
       const group = path.split("/").filter(Boolean);
       if (group[0] === "apis" && group.length === 2) {
         const g = apiGroup(group[1]);
-        if (g) {
-          reply.type("application/json").send(g);
-          return;
-        }
+        if (g) return { code: 200, discovery: g };
       }
       throw new ApiError(404, "NotFound", "the server could not find the requested resource", {});
     }
     const reg = this.registry(ri.info);
-    const apiReq: ApiRequest = {
-      method: req.method,
-      ri,
-      query: req.query as Record<string, string>,
-      headers: req.headers,
-      body: req.body as Buffer | undefined,
-      raw: reply.raw as ServerResponse | Http2ServerResponse,
-    };
+    const apiReq: ApiRequest = { method: r.method, ri, query: r.query, headers: r.headers, body: r.body, raw };
     const q = apiReq.query;
     const sub = ri.subresource;
-    const isWatch = req.method === "GET" && !ri.name && (q.watch === "true" || q.watch === "1");
-    const verb = isWatch ? "WATCH" : req.method === "GET" && !ri.name ? "LIST" : req.method;
+    const isWatch = r.method === "GET" && !ri.name && (q.watch === "true" || q.watch === "1");
+    const verb = isWatch ? "WATCH" : r.method === "GET" && !ri.name ? "LIST" : r.method;
     const started = process.hrtime.bigint();
     if (ri.info.namespaced && !ri.namespace && ri.name) {
       throw new ApiError(404, "NotFound", "the server could not find the requested resource", {});
@@ -393,33 +424,30 @@ export class ApiServer {
     let res: ApiResponse;
     try {
       if (isWatch) {
-        reply.hijack();
-        res = await this.dispatch(req.method, apiReq, reg);
+        hijack();
+        res = await this.dispatch(r.method, apiReq, reg);
       } else {
-        res = await withTimeout(this.dispatch(req.method, apiReq, reg), this.opts.requestTimeoutMs ?? 60_000);
+        res = await withTimeout(this.dispatch(r.method, apiReq, reg), this.opts.requestTimeoutMs ?? 60_000);
       }
     } catch (e) {
       const code = e instanceof ApiError ? e.code : 500;
       this.countRequest(verb, ri.info, code, sub);
       if (isWatch) {
         const status = (e instanceof ApiError ? e : errors.internal((e as Error).message)).toStatus();
-        reply.raw.writeHead(status.code, { "content-type": "application/json" });
-        reply.raw.end(JSON.stringify(status));
-        return;
+        raw.writeHead(status.code, { "content-type": "application/json" });
+        raw.end(JSON.stringify(status));
+        return { code: status.code, streamed: true };
       }
       throw e;
     }
     this.countRequest(verb, ri.info, res.code, sub);
-    if (res.streamed) return;
-    this.metrics.latency.observe(
-      { verb, group: ri.info.group, resource: ri.info.resource, subresource: sub ?? "" },
-      Number(process.hrtime.bigint() - started) / 1e9,
-    );
-    reply.code(res.code).type("application/json");
-    if (res.warnings?.length) {
-      reply.header("warning", res.warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(", "));
+    if (!res.streamed) {
+      this.metrics.latency.observe(
+        { verb, group: ri.info.group, resource: ri.info.resource, subresource: sub ?? "" },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
     }
-    reply.send(res.json ?? JSON.stringify(res.body));
+    return res;
   }
 
   private async dispatch(method: string, req: ApiRequest, reg: Registry): Promise<ApiResponse> {

@@ -23,6 +23,8 @@ import type { Strategy } from "./strategy.ts";
 
 export interface StrategyOptions {
   eventTtlSeconds?: number;
+  defaultNotReadyTolerationSeconds?: number;
+  defaultUnreachableTolerationSeconds?: number;
 }
 
 /** Kinds whose validators (which include ObjectMeta checks) need nothing else from the registry. */
@@ -64,7 +66,10 @@ export function strategyFor(info: ResourceInfo, opts: StrategyOptions): Strategy
   const base = generic(info);
   switch (`${info.group}/${info.resource}`) {
     case "/pods":
-      return podStrategy(base);
+      return podStrategy(base, {
+        notReady: opts.defaultNotReadyTolerationSeconds ?? 300,
+        unreachable: opts.defaultUnreachableTolerationSeconds ?? 300,
+      });
     case "/nodes":
       return nodeStrategy(base);
     case "/namespaces":

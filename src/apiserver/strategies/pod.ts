@@ -7,8 +7,6 @@ import type { KubeObject } from "../../api/object.ts";
 import { validatePod, validatePodStatusUpdate, validatePodUpdate } from "../../api/validation/pod.ts";
 import type { Strategy, WriteContext } from "./strategy.ts";
 
-const DEFAULT_TOLERATION_SECONDS = 300;
-
 type Resources = { requests?: Record<string, string>; limits?: Record<string, string> };
 
 /** Upstream's QoS class: Guaranteed, Burstable or BestEffort. */
@@ -40,12 +38,19 @@ function tolerates(tolerations: Array<Record<string, unknown>>, key: string): bo
   );
 }
 
-/** DefaultTolerationSeconds admission: pods tolerate not-ready and unreachable for 300 s unless they say otherwise. */
-function addDefaultTolerations(pod: KubeObject): void {
+/**
+ * DefaultTolerationSeconds admission: pods tolerate not-ready and unreachable for 300 s (the
+ * `--default-*-toleration-seconds` flags) unless they say otherwise.
+ */
+function addDefaultTolerations(pod: KubeObject, seconds: { notReady: number; unreachable: number }): void {
   const tolerations: Array<Record<string, unknown>> = pod.spec.tolerations ?? [];
-  for (const key of ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"]) {
+  const defaults: Array<[string, number]> = [
+    ["node.kubernetes.io/not-ready", seconds.notReady],
+    ["node.kubernetes.io/unreachable", seconds.unreachable],
+  ];
+  for (const [key, tolerationSeconds] of defaults) {
     if (!tolerates(tolerations, key)) {
-      tolerations.push({ key, operator: "Exists", effect: "NoExecute", tolerationSeconds: DEFAULT_TOLERATION_SECONDS });
+      tolerations.push({ key, operator: "Exists", effect: "NoExecute", tolerationSeconds });
     }
   }
   pod.spec.tolerations = tolerations;
@@ -80,14 +85,17 @@ function admitPriority(pod: KubeObject, ctx: WriteContext): void {
   pod.spec.preemptionPolicy ??= policy;
 }
 
-export function podStrategy(base: Strategy): Strategy {
+export function podStrategy(
+  base: Strategy,
+  tolerationSeconds: { notReady: number; unreachable: number } = { notReady: 300, unreachable: 300 },
+): Strategy {
   return {
     ...base,
     defaults: (obj) => defaultPod(obj),
     prepareForCreate: (obj) => {
       obj.spec.serviceAccountName ??= obj.spec.serviceAccount ?? "default";
       obj.spec.serviceAccount = obj.spec.serviceAccountName;
-      addDefaultTolerations(obj);
+      addDefaultTolerations(obj, tolerationSeconds);
       obj.status = { phase: "Pending", qosClass: qosClass(obj) };
     },
     admit: (obj, ctx, op) => {

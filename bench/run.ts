@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { type RunningServer, startServer } from "../test/helpers/server.ts";
 import { concurrently } from "./concurrently.ts";
 import { cpuMeter } from "./cpu-usage.ts";
+import { daemonSetBench } from "./daemonset.ts";
 import { Http2Pool, type LineStream } from "./http2-client.ts";
 import { sumSamples } from "./prometheus.ts";
 import { median, percentile, round } from "./stats.ts";
@@ -23,6 +24,10 @@ const MEASUREMENTS = {
   "watch-delivery-p50": "watch",
   "watch-delivery-p99": "watch",
   "server-rss": "rss",
+  "daemonset-rollout": "daemonset",
+  "daemonset-update": "daemonset",
+  "daemonset-delete": "daemonset",
+  "daemonset-server-rss": "daemonset",
 } as const;
 type Measurement = keyof typeof MEASUREMENTS;
 type Step = (typeof MEASUREMENTS)[Measurement] | "watches";
@@ -36,12 +41,14 @@ const PREREQUISITES: Record<Step, Step[]> = {
   watches: ["pods"],
   watch: ["pods", "watches"],
   rss: ["pods", "watches"],
+  daemonset: [],
 };
 
 /** Short names for a family of measurements. */
 const ALIASES: Record<string, Measurement[]> = {
   "watch-delivery": ["watch-delivery-p50", "watch-delivery-p99"],
   "list-pods": ["list-pods-json", "list-pods-table"],
+  daemonset: ["daemonset-rollout", "daemonset-update", "daemonset-delete", "daemonset-server-rss"],
 };
 
 const { values: args } = parseArgs({
@@ -57,6 +64,7 @@ const { values: args } = parseArgs({
     concurrency: { type: "string", default: "64" },
     "list-runs": { type: "string", default: "5" },
     "cpu-prof": { type: "string" },
+    "ds-nodes": { type: "string", default: "1000,3000,10000" },
   },
 });
 
@@ -102,6 +110,8 @@ const startedAt = performance.now();
 function progress(msg: string): void {
   process.stderr.write(`[${((performance.now() - startedAt) / 1000).toFixed(1)}s] ${msg}\n`);
 }
+
+const DS_NODES = (args["ds-nodes"] ?? "").split(",").map((n) => int(n, "ds-nodes"));
 
 function emit(bench: Measurement, value: number, unit: "ops/s" | "ms" | "s" | "MB" | "count", params: object): void {
   if (!selected.has(bench)) return;
@@ -327,6 +337,19 @@ function serverRssMb(server: RunningServer): number {
 }
 
 async function main(): Promise<void> {
+  const apiSteps = [...steps].filter((s) => s !== "daemonset");
+  if (apiSteps.length > 0) await apiBench(apiSteps);
+  if (steps.has("daemonset")) {
+    await daemonSetBench({
+      sizes: DS_NODES,
+      emit: (bench, value, unit, params) => emit(bench as Measurement, value, unit, params),
+      progress,
+    });
+  }
+}
+
+/** The API server benchmarks, on a server without controllers (nothing but the bench writes). */
+async function apiBench(apiSteps: Step[]): Promise<void> {
   const profileDir = args["cpu-prof"];
   const savedNodeOptions = process.env.NODE_OPTIONS;
   if (profileDir) {
@@ -335,12 +358,12 @@ async function main(): Promise<void> {
     process.env.NODE_OPTIONS = `${savedNodeOptions ?? ""} --import tsx --import ${profiler}`;
     process.env.LOCI_BENCH_CPU_PROF_DIR = resolve(profileDir);
   }
-  progress(`starting loci server (steps: ${[...steps].join(", ")})`);
+  progress(`starting loci server (steps: ${apiSteps.join(", ")})`);
   // Our own temp dir, so it is removed even when the server fails to start.
   const dataDir = mkdtempSync(join(tmpdir(), "loci-bench-"));
   let server: RunningServer;
   try {
-    server = await startServer({ dataDir });
+    server = await startServer({ dataDir, args: ["--controllers="] });
   } catch (e) {
     rmSync(dataDir, { recursive: true, force: true });
     throw e;

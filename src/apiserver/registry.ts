@@ -177,7 +177,7 @@ export class Registry {
       const encoded = this.encode(obj);
       // No-op updates write nothing and keep the resourceVersion, as upstream.
       if (encoded === current.encoded) return current.obj;
-      if (obj.metadata.deletionTimestamp && !obj.metadata.finalizers?.length && !this.strategy.deleteGrace) {
+      if (this.shouldDeleteDuringUpdate(obj)) {
         // The last finalizer of a deleting object is gone: the object goes away now.
         if (ctx.dryRun) return obj;
         try {
@@ -203,6 +203,18 @@ export class Registry {
         throw this.mapStoreError(e, name);
       }
     }
+  }
+
+  /**
+   * Upstream's `shouldDeleteDuringUpdate`: a deleting object whose last finalizer is gone and whose grace is over
+   * (always so for kinds without graceful deletion) is removed by the update; a namespace also waits for its
+   * spec.finalizers.
+   */
+  private shouldDeleteDuringUpdate(obj: KubeObject): boolean {
+    const meta = obj.metadata;
+    if (!meta.deletionTimestamp || meta.finalizers?.length) return false;
+    if (this.strategy.deleteGrace && meta.deletionGracePeriodSeconds !== 0) return false;
+    return !this.strategy.holdsDeletion?.(obj);
   }
 
   private mapStoreError(e: unknown, name: string): unknown {
@@ -257,7 +269,18 @@ export class Registry {
       }
     }
     let errs: FieldError[];
-    if (subresource === "status") {
+    if (subresource === "finalize") {
+      // Namespaces: only spec.finalizers changes (upstream finalizeUpdateStrategy).
+      const finalizers = obj.spec?.finalizers;
+      const rv = meta.resourceVersion;
+      const keep = structuredClone(old);
+      Object.assign(obj, keep);
+      obj.metadata = { ...keep.metadata, resourceVersion: rv };
+      obj.spec = { ...keep.spec };
+      if (finalizers === undefined || finalizers === null) delete obj.spec.finalizers;
+      else obj.spec.finalizers = finalizers;
+      errs = this.strategy.validateUpdate?.(obj, old) ?? [];
+    } else if (subresource === "status") {
       const keep = structuredClone(old);
       // Status writes change only status (upstream resets spec and most metadata).
       const status = obj.status;
@@ -331,10 +354,11 @@ export class Registry {
         const changed =
           !alreadyDeleting ||
           held ||
-          (grace > 0 && (meta.deletionGracePeriodSeconds ?? Number.POSITIVE_INFINITY) > grace) ||
+          (meta.deletionGracePeriodSeconds ?? Number.POSITIVE_INFINITY) > grace ||
           finalizers.size !== (meta.finalizers?.length ?? 0);
         if (!changed) return { obj: current.obj, gone: false };
-        if (!alreadyDeleting || (grace > 0 && (meta.deletionGracePeriodSeconds ?? 0) > grace)) {
+        // A shorter grace (down to 0, the node's final DELETE) moves the deadline forward, never back.
+        if (!alreadyDeleting || (meta.deletionGracePeriodSeconds ?? 0) > grace) {
           meta.deletionTimestamp = rfc3339(newDeadline);
           meta.deletionGracePeriodSeconds = grace;
         }

@@ -1,7 +1,7 @@
 // `loci server`: the HTTPS API server (HTTP/2 and HTTP/1.1 by ALPN) over the embedded store. It owns the data
 // directory, the PKI, the watch caches (one per resource, fed by one store watch) and the registries.
 import type { ServerResponse } from "node:http";
-import type { Http2ServerResponse } from "node:http2";
+import type { Http2ServerResponse, Http2Session } from "node:http2";
 import { join, resolve } from "node:path";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { coreEventToEventsV1, eventsV1ToCoreEvent } from "../api/convert/events.ts";
@@ -63,6 +63,7 @@ export interface ServerOptions {
 export class ApiServer {
   readonly metrics = new ApiMetrics();
   private readonly registries = new Map<string, Registry>();
+  private readonly sessions = new Set<Http2Session>();
   private revision = 0;
   private app!: FastifyInstance;
   private releaseLock?: () => void;
@@ -226,7 +227,9 @@ export class ApiServer {
     const maxBytes = this.opts.maxRequestBytes ?? 3 * 1024 * 1024;
     const app = Fastify({
       http2: true,
-      https: { allowHTTP1: true, key: pki.keyPem, cert: pki.certPem },
+      // Thousands of watch streams on one connection (hollow nodes, informers) need more than the 10 MB default
+      // per-session allowance, which otherwise resets streams with ENHANCE_YOUR_CALM.
+      https: { allowHTTP1: true, key: pki.keyPem, cert: pki.certPem, maxSessionMemory: 256 },
       bodyLimit: maxBytes,
       logger: false,
       routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
@@ -241,6 +244,10 @@ export class ApiServer {
       },
     } as never) as unknown as FastifyInstance;
     this.app = app;
+    app.server.on("session", (session: Http2Session) => {
+      this.sessions.add(session);
+      session.once("close", () => this.sessions.delete(session));
+    });
     app.removeAllContentTypeParsers();
     app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: maxBytes }, (_req, body, done) => done(null, body));
     app.setErrorHandler((err: Error, _req, reply) => {
@@ -481,8 +488,11 @@ export class ApiServer {
   async close(): Promise<void> {
     if (this.compactionFollower) clearInterval(this.compactionFollower);
     if (this.app) {
-      // Open watches keep HTTP/2 sessions alive: end them so close() returns.
-      await Promise.race([this.app.close(), new Promise((r) => setTimeout(r, 2000))]);
+      // Open watches keep HTTP/2 sessions alive: cut them so close() returns and clients see the server go, as
+      // they would when the process exits.
+      const closing = this.app.close();
+      for (const session of this.sessions) session.destroy();
+      await Promise.race([closing, new Promise((r) => setTimeout(r, 2000))]);
     }
     if (this.store) await this.store.close();
     this.releaseLock?.();

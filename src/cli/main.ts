@@ -2,13 +2,15 @@
 
 import { DataDirError } from "../apiserver/data-dir.ts";
 import { LOCI_VERSION } from "../apiserver/server.ts";
+import { HOLLOW_HELP, hollowCommand } from "./hollow-command.ts";
 import { SERVER_HELP, serverCommand } from "./server-command.ts";
 import { UsageError } from "./usage-error.ts";
 
 const HELP = `Usage: loci <command> [flags]
 
 Commands:
-  server     run the control plane (API server on the embedded store)
+  server     run the control plane (API server on the embedded store, controllers, scheduler)
+  hollow     run simulated nodes against a server (tests and benchmarks)
   version    print the loci version
 
 Run 'loci <command> --help' for a command's flags.
@@ -19,6 +21,8 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case "server":
       return serverCommand(rest);
+    case "hollow":
+      return hollowCommand(rest);
     case "version":
     case "--version":
       process.stdout.write(`loci ${LOCI_VERSION}\n`);
@@ -46,4 +50,4 @@ main(process.argv.slice(2).filter((a) => a !== "--debug")).catch((e: unknown) =>
   process.exit(1);
 });
 
-export { SERVER_HELP };
+export { HOLLOW_HELP, SERVER_HELP };

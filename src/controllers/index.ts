@@ -1,7 +1,24 @@
 // Every control loop `loci server` runs, by upstream's controller names (`--controllers` selects among them).
+import { Scheduler } from "../scheduler/scheduler.ts";
+import { DaemonSetController } from "./daemonset/controller.ts";
+import { GarbageCollector } from "./garbagecollector/garbage-collector.ts";
 import type { ControllerFactory } from "./manager.ts";
+import { NamespaceController } from "./namespace/namespace-controller.ts";
+import { NodeLifecycleController } from "./nodelifecycle/node-lifecycle-controller.ts";
+import { PodGCController } from "./podgc/pod-gc-controller.ts";
+import { ServiceAccountsController } from "./serviceaccount/serviceaccounts-controller.ts";
+import { TaintEvictionController } from "./tainteviction/taint-eviction-controller.ts";
 
-export const CONTROLLERS: ControllerFactory[] = [];
+export const CONTROLLERS: ControllerFactory[] = [
+  { name: "daemonset-controller", create: (ctx) => new DaemonSetController(ctx) },
+  { name: "scheduler", create: (ctx) => new Scheduler(ctx) },
+  { name: "garbage-collector-controller", create: (ctx) => new GarbageCollector(ctx) },
+  { name: "namespace-controller", create: (ctx) => new NamespaceController(ctx) },
+  { name: "pod-garbage-collector-controller", create: (ctx) => new PodGCController(ctx) },
+  { name: "serviceaccount-controller", create: (ctx) => new ServiceAccountsController(ctx) },
+  { name: "node-lifecycle-controller", create: (ctx) => new NodeLifecycleController(ctx) },
+  { name: "taint-eviction-controller", create: (ctx) => new TaintEvictionController(ctx) },
+];
 
 export const CONTROLLER_NAMES = (): string[] => CONTROLLERS.map((f) => f.name);
 

@@ -29,6 +29,7 @@ export function namespaceStrategy(base: Strategy): Strategy {
       obj.status = { ...obj.status, phase: "Terminating" };
       return (obj.spec?.finalizers?.length ?? 0) > 0;
     },
+    holdsDeletion: (obj) => (obj.spec?.finalizers?.length ?? 0) > 0,
     returnDeletedObject: true,
   };
 }

@@ -40,6 +40,8 @@ export interface Strategy {
    * something other than metadata.finalizers still holds the object (a namespace's spec.finalizers).
    */
   onDelete?(obj: KubeObject): boolean;
+  /** True while something besides metadata.finalizers keeps a deleting object (a namespace's spec.finalizers). */
+  holdsDeletion?(obj: KubeObject): boolean;
   /** DELETE answers with the object rather than a Status (pods, namespaces). */
   returnDeletedObject?: boolean;
   /** Objects expire this many seconds after their last write (events). */

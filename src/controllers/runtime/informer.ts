@@ -102,8 +102,9 @@ export class Informer<T extends KubeObject = KubeObject> {
     return this.synced;
   }
 
+  /** Resolves once the first list is in (also when called before start), or when the informer is stopped. */
   waitForSync(): Promise<void> {
-    if (this.synced || this.stopped) return Promise.resolve();
+    if (this.synced) return Promise.resolve();
     return new Promise((r) => this.syncWaiters.push(r));
   }
 

@@ -1,0 +1,53 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { FakeClock } from "../runtime/clock.ts";
+import { Backoff } from "./backoff.ts";
+import { EXPECTATIONS_TIMEOUT_MS, Expectations } from "./expectations.ts";
+
+test("expectations: satisfied without record, after observations, after lowering, and after 5 minutes", () => {
+  const clock = new FakeClock();
+  const e = new Expectations(clock);
+  assert.ok(e.satisfied("default/foo"));
+  e.set("default/foo", 2, 1);
+  assert.ok(!e.satisfied("default/foo"));
+  e.creationObserved("default/foo");
+  e.creationObserved("default/foo");
+  assert.ok(!e.satisfied("default/foo"), "a delete is still outstanding");
+  e.deletionObserved("default/foo");
+  assert.ok(e.satisfied("default/foo"));
+  e.set("default/foo", 3, 0);
+  e.lower("default/foo", 3, 0);
+  assert.ok(e.satisfied("default/foo"), "TestDaemonSetPodCreateExpectationsError: lowered after failures");
+  e.set("default/foo", 1, 0);
+  clock.advance(EXPECTATIONS_TIMEOUT_MS);
+  assert.ok(!e.satisfied("default/foo"));
+  clock.advance(1);
+  assert.ok(e.satisfied("default/foo"), "expired");
+  e.set("default/foo", 1, 0);
+  e.delete("default/foo");
+  assert.ok(e.satisfied("default/foo"), "TestExpectationsOnRecreate: a deleted record starts fresh");
+});
+
+test("failed-pod backoff: 1s doubling to 15 min, reset after 30 min idle, GC", () => {
+  const clock = new FakeClock();
+  const b = new Backoff(clock);
+  const k = "uid/1/node-1";
+  assert.ok(!b.isInBackOffSinceUpdate(k));
+  b.next(k);
+  assert.equal(b.get(k), 1000);
+  assert.ok(b.isInBackOffSinceUpdate(k), "TestDaemonKillFailedPodsBackoff: an immediate second sync is held back");
+  clock.advance(999);
+  assert.ok(b.isInBackOffSinceUpdate(k));
+  clock.advance(1);
+  assert.ok(!b.isInBackOffSinceUpdate(k), "after the delay it may delete");
+  b.next(k);
+  assert.equal(b.get(k), 2000);
+  for (let i = 0; i < 20; i++) b.next(k);
+  assert.equal(b.get(k), 15 * 60 * 1000);
+  clock.advance(30 * 60 * 1000 + 1);
+  assert.ok(!b.isInBackOffSinceUpdate(k));
+  b.gc();
+  assert.equal(b.size, 0);
+  b.next(k);
+  assert.equal(b.get(k), 1000, "starts over");
+});

@@ -9,6 +9,8 @@ import type { KubeObject } from "../api/object.ts";
 import { applyJsonPatch } from "../api/patch/json-patch.ts";
 import { applyMergePatch } from "../api/patch/merge-patch.ts";
 import { applyStrategicMergePatch } from "../api/patch/strategic-merge.ts";
+import { decodeProtobufBody } from "../api/protobuf/decode-body.ts";
+import { PROTOBUF_MEDIA_TYPE } from "../api/protobuf/envelope.ts";
 import { groupVersion, type ResourceInfo, SUBRESOURCE_ONLY_KINDS } from "../api/resources.ts";
 import { DeleteOptions as DeleteOptionsSchema } from "../api/schema/meta.ts";
 import { compileFieldRequirements, convertFieldSelector, exactFieldValue } from "../api/selectors/field-selector.ts";
@@ -58,7 +60,7 @@ function header(req: ApiRequest, name: string): string | undefined {
   return Array.isArray(v) ? v.join(",") : v;
 }
 
-/** What upstream lists as decodable for object bodies (loci itself reads JSON and YAML, not protobuf). */
+/** What upstream lists as decodable for object bodies. */
 const OBJECT_MEDIA_TYPES = ["application/json", "application/yaml", "application/vnd.kubernetes.protobuf"];
 const PATCH_MEDIA_TYPES = [
   "application/json-patch+json",
@@ -82,14 +84,17 @@ function goJsonError(e: Error, text: string): string {
 }
 
 /**
- * Parses an object body (create, update, subresources) as JSON or YAML. `kind` names the expected kind in
- * upstream's "unrecognized" message.
+ * Parses an object body (create, update, subresources, DELETE options) as JSON, YAML or Kubernetes protobuf
+ * (decoded to the same JSON object). `kind` names the expected kind in upstream's "unrecognized" message.
  */
 export function parseBody(req: ApiRequest, kind = "Object", accepted = OBJECT_MEDIA_TYPES): unknown {
   const text = req.body?.toString("utf8") ?? "";
   const ct = contentType(req);
-  if (ct.includes("protobuf")) throw errors.unsupportedMediaType(["application/json", "application/yaml"]);
   if (!accepted.includes(ct)) throw errors.unsupportedMediaType(accepted);
+  if (ct === PROTOBUF_MEDIA_TYPE) {
+    if (!req.body || req.body.length === 0) throw errors.badRequest("the request body is empty");
+    return decodeProtobufBody(req.body, kind);
+  }
   if (text.trim() === "") throw errors.badRequest("the request body is empty");
   if (ct === "application/yaml" || ct === "application/apply-patch+yaml") {
     try {

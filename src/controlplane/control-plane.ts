@@ -37,7 +37,8 @@ export class ControlPlane {
       identity: `${hostname()}_${createHash("sha256").update(resolve(opts.dataDir)).digest("hex").slice(0, 16)}`,
       onError: opts.onControllerError,
     });
-    manager.start();
+    // No controllers (`--controllers=`): an API server alone, which does not even compete for the Lease.
+    if ((opts.controllers ?? CONTROLLERS).length > 0) manager.start();
     return new ControlPlane(server, client, manager);
   }
 

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { request } from "../helpers/http.ts";
-import { type RunningServer, startServer } from "../helpers/server.ts";
+import { API_ONLY, type RunningServer, startServer } from "../helpers/server.ts";
 
 const ds = (name: string) => ({
   apiVersion: "apps/v1",
@@ -24,7 +24,7 @@ const pod = (name: string, spec: Record<string, unknown> = {}) => ({
 describe("API semantics", () => {
   let s: RunningServer;
   before(async () => {
-    s = await startServer({ args: ["--max-request-bytes", "65536"] });
+    s = await startServer({ args: ["--max-request-bytes", "65536", API_ONLY] });
   });
   after(async () => {
     await s?.stop();

@@ -15,7 +15,7 @@ import {
   type V1DaemonSet,
 } from "@kubernetes/client-node";
 import { openWatch, request, until } from "../helpers/http.ts";
-import { type RunningServer, startServer } from "../helpers/server.ts";
+import { API_ONLY, type RunningServer, startServer } from "../helpers/server.ts";
 
 /** A port nobody listens on right now, so a restarted server can come back at the same URL. */
 async function freePort(): Promise<number> {
@@ -51,7 +51,7 @@ describe("@kubernetes/client-node", () => {
   before(async () => {
     // A fixed port keeps the kubeconfig's URL valid across the restart below.
     listen = `127.0.0.1:${await freePort()}`;
-    server = await startServer({ args: ["--listen", listen] });
+    server = await startServer({ args: ["--listen", listen, API_ONLY] });
     kc = new KubeConfig();
     kc.loadFromFile(server.kubeconfig);
     core = kc.makeApiClient(CoreV1Api);
@@ -211,7 +211,7 @@ describe("@kubernetes/client-node", () => {
       `watch errors while down: ${refused.join(", ")}`,
     );
 
-    server = await startServer({ dataDir, args: ["--listen", listen] });
+    server = await startServer({ dataDir, args: ["--listen", listen, API_ONLY] });
     assert.equal(server.url, `https://${listen}`);
     // Objects written before the stop survive with their resourceVersions.
     assert.deepEqual(await serverList(), beforeStop);

@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { after, describe, test } from "node:test";
 import { type HttpResult, request } from "../helpers/http.ts";
-import { LOCI, type RunningServer, startServer } from "../helpers/server.ts";
+import { API_ONLY, LOCI, type RunningServer, startServer } from "../helpers/server.ts";
 
 interface Create {
   /** Collection path the object is POSTed to. */
@@ -63,7 +63,7 @@ describe("durability", () => {
   });
 
   test("every acknowledged create survives kill -9 with the same resourceVersion", async () => {
-    const first = await startServer();
+    const first = await startServer({ args: [API_ONLY] });
     servers.push(first);
     const TOTAL = 300;
     const CONCURRENCY = 32;
@@ -110,7 +110,7 @@ describe("durability", () => {
     assert.ok(inFlightAtKill > 0, "requests were still in flight at the kill");
 
     // The dead process left its lock behind; a restart on the same directory must take it over.
-    const second = await startServer({ dataDir: first.dataDir });
+    const second = await startServer({ dataDir: first.dataDir, args: [API_ONLY] });
     servers.push(second);
 
     const missing: string[] = [];
@@ -155,7 +155,7 @@ describe("durability", () => {
   });
 
   test("a second server on a data directory in use exits 1 naming the holder's pid", async () => {
-    const running = servers.at(-1) ?? (await startServer());
+    const running = servers.at(-1) ?? (await startServer({ args: [API_ONLY] }));
     if (!servers.includes(running)) servers.push(running);
     const child = spawn(process.execPath, [LOCI, "server", "--data", running.dataDir, "--listen", "127.0.0.1:0"], {
       stdio: ["ignore", "pipe", "pipe"],

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { Kubectl, kubectlBinary } from "../helpers/kubectl.ts";
-import { ROOT, type RunningServer, startServer } from "../helpers/server.ts";
+import { API_ONLY, ROOT, type RunningServer, startServer } from "../helpers/server.ts";
 
 const example = (name: string) => join(ROOT, "examples", name);
 const nodesFile = join(ROOT, "test/fixtures/nodes.yaml");
@@ -19,7 +19,7 @@ for (const minor of [27, 33]) {
     const tmp = mkdtempSync(join(tmpdir(), "loci-kubectl-"));
 
     before(async () => {
-      server = await startServer();
+      server = await startServer({ args: [API_ONLY] });
       k = new Kubectl(binary!, server.kubeconfig);
     });
     after(async () => {

@@ -7,6 +7,11 @@ import { parse } from "yaml";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const LOCI = join(ROOT, "bin/loci");
+/**
+ * Server flag for tests of the API server alone: no controllers, so nothing writes but the test (revisions and
+ * objects stay exactly as the test left them).
+ */
+export const API_ONLY = "--controllers=";
 
 export interface RunningServer {
   url: string;

@@ -1,30 +1,13 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { ApiServer } from "../apiserver/server.ts";
+import { test } from "node:test";
+import { useInProcessServer } from "../../test/helpers/in-process.ts";
 import { LEASES, NODES } from "../client/client.ts";
-import { InProcessClient } from "../client/in-process-client.ts";
 import { parseHollowArgs, runHollow, sessionsFor } from "./hollow-command.ts";
 import { UsageError } from "./usage-error.ts";
 
-let server: ApiServer;
-let dir: string;
-let client: InProcessClient;
-
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), "loci-hollow-cli-"));
-  server = await ApiServer.start({ dataDir: dir, listen: "127.0.0.1:0" });
-  client = new InProcessClient(server);
-});
-
-after(async () => {
-  await client.close();
-  await server.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const env = useInProcessServer();
 
 const usage = (argv: string[], re: RegExp) =>
   assert.throws(
@@ -110,7 +93,7 @@ test("sessions grow with the fleet, within bounds", () => {
 
 test("runHollow over HTTPS with the admin kubeconfig: prints the ready line once the nodes exist", async () => {
   const settings = parseHollowArgs(
-    ["--kubeconfig", server.kubeconfigPath, "--nodes", "5", "--name-prefix", "cli-", "--start-index", "10"],
+    ["--kubeconfig", env.server.kubeconfigPath, "--nodes", "5", "--name-prefix", "cli-", "--start-index", "10"],
     {},
   );
   assert.ok(settings !== "help");
@@ -118,9 +101,11 @@ test("runHollow over HTTPS with the admin kubeconfig: prints the ready line once
   const running = await runHollow(settings, { out: (l) => lines.push(l), log: (l) => lines.push(l) });
   try {
     assert.deepEqual(lines, ["loci hollow ready nodes=5\n"]);
-    const names = (await client.list(NODES, "")).items.map((n) => n.metadata.name).filter((n) => n?.startsWith("cli-"));
+    const names = (await env.client.list(NODES, "")).items
+      .map((n) => n.metadata.name)
+      .filter((n) => n?.startsWith("cli-"));
     assert.deepEqual(names.sort(), ["cli-10", "cli-11", "cli-12", "cli-13", "cli-14"]);
-    const lease = await client.get(LEASES, "kube-node-lease", "cli-12");
+    const lease = await env.client.get(LEASES, "kube-node-lease", "cli-12");
     assert.equal(lease.spec.holderIdentity, "cli-12");
   } finally {
     await running.stop();
@@ -136,7 +121,7 @@ test("the command in its own process: ready line on stdout, exit 0 on SIGTERM; u
       cwd: join(import.meta.dirname, "../.."),
       stdio: ["ignore", "pipe", "pipe"],
     });
-  const child = run(["--kubeconfig", server.kubeconfigPath, "--nodes", "3", "--name-prefix", "proc-"]);
+  const child = run(["--kubeconfig", env.server.kubeconfigPath, "--nodes", "3", "--name-prefix", "proc-"]);
   let out = "";
   child.stdout.on("data", (d) => {
     out += d;
@@ -145,7 +130,7 @@ test("the command in its own process: ready line on stdout, exit 0 on SIGTERM; u
   const deadline = Date.now() + 20_000;
   while (!out.includes("\n") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   assert.equal(out, "loci hollow ready nodes=3\n");
-  assert.ok(await client.get(NODES, "", "proc-2"));
+  assert.ok(await env.client.get(NODES, "", "proc-2"));
   child.kill("SIGTERM");
   assert.equal(await exited, 0);
 

@@ -13,22 +13,15 @@ import {
 import { ApiError, type StatusDetails } from "../api/errors.ts";
 import type { KubeObject } from "../api/object.ts";
 import {
-  type ApiClient,
-  type DeleteOptions,
-  type ListOptions,
-  type ObjectList,
-  PATCH_CONTENT_TYPES,
-  type PatchType,
-  PODS,
   queryString,
   type ResourceRef,
   resourcePath,
   type Watch,
   type WatchEvent,
   type WatchOptions,
-  type WriteOptions,
 } from "./client.ts";
 import { type KubeconfigTarget, loadKubeconfig } from "./kubeconfig.ts";
+import { type Query, RestClient } from "./rest-client.ts";
 
 export type HttpTarget = KubeconfigTarget;
 
@@ -100,7 +93,7 @@ interface Slot {
   session?: ClientHttp2Session;
 }
 
-export class HttpClient implements ApiClient {
+export class HttpClient extends RestClient {
   private readonly slots: Slot[];
   private next = 0;
   private closed = false;
@@ -116,6 +109,7 @@ export class HttpClient implements ApiClient {
     private readonly target: HttpTarget,
     opts: HttpClientOptions = {},
   ) {
+    super();
     const url = new URL(target.server);
     if (url.protocol !== "https:" && url.protocol !== "http:") {
       throw new Error(`server ${target.server}: only https:// and http:// URLs are supported`);
@@ -233,7 +227,8 @@ export class HttpClient implements ApiClient {
   }
 
   /** One request/response exchange; 2xx bodies are parsed JSON, anything else throws an ApiError. */
-  private call(method: string, path: string, query: string, body?: unknown, contentType?: string): Promise<any> {
+  protected call(method: string, path: string, q: Query, body?: unknown, contentType?: string): Promise<any> {
+    const query = queryString(q);
     return new Promise((resolve, reject) => {
       let stream: ClientHttp2Stream;
       try {
@@ -278,38 +273,13 @@ export class HttpClient implements ApiClient {
     });
   }
 
-  get<T extends KubeObject>(res: ResourceRef, namespace: string, name: string): Promise<T> {
-    return this.call("GET", resourcePath(res, namespace, name), "");
-  }
-
-  list<T extends KubeObject>(res: ResourceRef, namespace: string, opts: ListOptions = {}): Promise<ObjectList<T>> {
-    return this.call(
-      "GET",
-      resourcePath(res, namespace),
-      queryString({
-        labelSelector: opts.labelSelector,
-        fieldSelector: opts.fieldSelector,
-        limit: opts.limit || undefined,
-        continue: opts.continue,
-        resourceVersion: opts.resourceVersion,
-      }),
-    );
-  }
-
   watch<T extends KubeObject>(
     res: ResourceRef,
     namespace: string,
     opts: WatchOptions,
     onEvent: (ev: WatchEvent<T>) => void,
   ): Promise<Watch> {
-    const query = queryString({
-      watch: true,
-      labelSelector: opts.labelSelector,
-      fieldSelector: opts.fieldSelector,
-      resourceVersion: opts.resourceVersion,
-      allowWatchBookmarks: opts.allowWatchBookmarks || undefined,
-      timeoutSeconds: opts.timeoutSeconds || undefined,
-    });
+    const query = queryString(this.watchQuery(opts));
     return new Promise((resolve, reject) => {
       let stream: ClientHttp2Stream;
       try {
@@ -383,67 +353,6 @@ export class HttpClient implements ApiClient {
         }
         reject(setupError ?? unavailable(`watch ${resourcePath(res, namespace)}: stream closed before a response`));
       });
-    });
-  }
-
-  create<T extends KubeObject>(
-    res: ResourceRef,
-    namespace: string,
-    obj: KubeObject,
-    opts: WriteOptions & { subresource?: string; name?: string } = {},
-  ): Promise<T> {
-    return this.call(
-      "POST",
-      resourcePath(res, namespace, opts.subresource ? opts.name : undefined, opts.subresource),
-      queryString({ dryRun: opts.dryRun, fieldManager: opts.fieldManager }),
-      obj,
-    );
-  }
-
-  update<T extends KubeObject>(
-    res: ResourceRef,
-    namespace: string,
-    obj: KubeObject,
-    opts: WriteOptions & { subresource?: string } = {},
-  ): Promise<T> {
-    return this.call(
-      "PUT",
-      resourcePath(res, namespace, obj.metadata.name, opts.subresource),
-      queryString({ dryRun: opts.dryRun, fieldManager: opts.fieldManager }),
-      obj,
-    );
-  }
-
-  patch<T extends KubeObject>(
-    res: ResourceRef,
-    namespace: string,
-    name: string,
-    type: PatchType,
-    patch: unknown,
-    opts: WriteOptions & { subresource?: string } = {},
-  ): Promise<T> {
-    return this.call(
-      "PATCH",
-      resourcePath(res, namespace, name, opts.subresource),
-      queryString({ dryRun: opts.dryRun, fieldManager: opts.fieldManager }),
-      patch,
-      PATCH_CONTENT_TYPES[type],
-    );
-  }
-
-  delete(res: ResourceRef, namespace: string, name: string, opts?: DeleteOptions): Promise<KubeObject> {
-    const body = opts && Object.keys(opts).length ? { kind: "DeleteOptions", apiVersion: "v1", ...opts } : undefined;
-    return this.call("DELETE", resourcePath(res, namespace, name), "", body);
-  }
-
-  async bind(namespace: string, podName: string, nodeName: string, podUid?: string): Promise<void> {
-    const metadata: Record<string, unknown> = { name: podName, namespace };
-    if (podUid) metadata.uid = podUid;
-    await this.call("POST", resourcePath(PODS, namespace, podName, "binding"), "", {
-      kind: "Binding",
-      apiVersion: "v1",
-      metadata,
-      target: { kind: "Node", apiVersion: "v1", name: nodeName },
     });
   }
 

@@ -5,21 +5,8 @@ import { EventEmitter } from "node:events";
 import type { ServerResponse } from "node:http";
 import { ApiError } from "../api/errors.ts";
 import type { KubeObject } from "../api/object.ts";
-import {
-  type ApiClient,
-  type DeleteOptions,
-  type ListOptions,
-  type ObjectList,
-  PATCH_CONTENT_TYPES,
-  type PatchType,
-  PODS,
-  type ResourceRef,
-  resourcePath,
-  type Watch,
-  type WatchEvent,
-  type WatchOptions,
-  type WriteOptions,
-} from "./client.ts";
+import { type ResourceRef, resourcePath, type Watch, type WatchEvent, type WatchOptions } from "./client.ts";
+import { type Query, RestClient } from "./rest-client.ts";
 
 /** What the in-process client needs from the server (ApiServer implements it). */
 export interface LocalDispatcher {
@@ -108,7 +95,7 @@ function statusError(code: number, text: string): ApiError {
   }
 }
 
-export class InProcessClient implements ApiClient {
+export class InProcessClient extends RestClient {
   private closed = false;
   private readonly watches = new Set<WatchResponse>();
 
@@ -116,12 +103,14 @@ export class InProcessClient implements ApiClient {
     private readonly server: LocalDispatcher,
     /** Sent as the request's user agent (shows which controller acted, in logs and metrics). */
     private readonly userAgent = "loci-controller-manager",
-  ) {}
+  ) {
+    super();
+  }
 
-  private async call(
+  protected async call(
     method: string,
     path: string,
-    query: Record<string, string | undefined>,
+    query: Query,
     body?: unknown,
     contentType = "application/json",
   ): Promise<any> {
@@ -132,25 +121,12 @@ export class InProcessClient implements ApiClient {
       buf = Buffer.from(JSON.stringify(body));
       headers["content-type"] = contentType;
     }
+    for (const k of Object.keys(query)) if (query[k] === undefined) delete query[k];
     const res = await this.server.handle(
       { method, path, query, headers, body: buf },
       undefined as unknown as ServerResponse,
     );
     return res.json !== undefined ? JSON.parse(res.json) : structuredClone(res.body);
-  }
-
-  get<T extends KubeObject>(res: ResourceRef, namespace: string, name: string): Promise<T> {
-    return this.call("GET", resourcePath(res, namespace, name), {});
-  }
-
-  list<T extends KubeObject>(res: ResourceRef, namespace: string, opts: ListOptions = {}): Promise<ObjectList<T>> {
-    return this.call("GET", resourcePath(res, namespace), {
-      labelSelector: opts.labelSelector,
-      fieldSelector: opts.fieldSelector,
-      limit: opts.limit ? String(opts.limit) : undefined,
-      continue: opts.continue,
-      resourceVersion: opts.resourceVersion,
-    });
   }
 
   async watch<T extends KubeObject>(
@@ -161,14 +137,7 @@ export class InProcessClient implements ApiClient {
   ): Promise<Watch> {
     if (this.closed) throw new ApiError(503, "ServiceUnavailable", "client is closed");
     const raw = new WatchResponse((line) => onEvent(JSON.parse(line) as WatchEvent<T>));
-    const query: Record<string, string | undefined> = {
-      watch: "true",
-      labelSelector: opts.labelSelector,
-      fieldSelector: opts.fieldSelector,
-      resourceVersion: opts.resourceVersion,
-      allowWatchBookmarks: opts.allowWatchBookmarks ? "true" : undefined,
-      timeoutSeconds: opts.timeoutSeconds ? String(opts.timeoutSeconds) : undefined,
-    };
+    const query = this.watchQuery(opts);
     for (const k of Object.keys(query)) if (query[k] === undefined) delete query[k];
     await this.server.handle(
       { method: "GET", path: resourcePath(res, namespace), query, headers: { accept: "application/json" } },
@@ -181,72 +150,6 @@ export class InProcessClient implements ApiClient {
       this.watches.delete(raw);
     });
     return { stop: () => raw.destroy(), done };
-  }
-
-  create<T extends KubeObject>(
-    res: ResourceRef,
-    namespace: string,
-    obj: KubeObject,
-    opts: WriteOptions & { subresource?: string; name?: string } = {},
-  ): Promise<T> {
-    return this.call(
-      "POST",
-      resourcePath(res, namespace, opts.subresource ? opts.name : undefined, opts.subresource),
-      { dryRun: opts.dryRun, fieldManager: opts.fieldManager },
-      obj,
-    );
-  }
-
-  update<T extends KubeObject>(
-    res: ResourceRef,
-    namespace: string,
-    obj: KubeObject,
-    opts: WriteOptions & { subresource?: string } = {},
-  ): Promise<T> {
-    return this.call(
-      "PUT",
-      resourcePath(res, namespace, obj.metadata.name, opts.subresource),
-      { dryRun: opts.dryRun, fieldManager: opts.fieldManager },
-      obj,
-    );
-  }
-
-  patch<T extends KubeObject>(
-    res: ResourceRef,
-    namespace: string,
-    name: string,
-    type: PatchType,
-    patch: unknown,
-    opts: WriteOptions & { subresource?: string } = {},
-  ): Promise<T> {
-    return this.call(
-      "PATCH",
-      resourcePath(res, namespace, name, opts.subresource),
-      { dryRun: opts.dryRun, fieldManager: opts.fieldManager },
-      patch,
-      PATCH_CONTENT_TYPES[type],
-    );
-  }
-
-  delete(res: ResourceRef, namespace: string, name: string, opts: DeleteOptions = {}): Promise<KubeObject> {
-    const body = Object.keys(opts).length ? { kind: "DeleteOptions", apiVersion: "v1", ...opts } : undefined;
-    return this.call("DELETE", resourcePath(res, namespace, name), {}, body);
-  }
-
-  async bind(namespace: string, podName: string, nodeName: string, podUid?: string): Promise<void> {
-    const metadata: Record<string, unknown> = { name: podName, namespace };
-    if (podUid) metadata.uid = podUid;
-    await this.call(
-      "POST",
-      resourcePath(PODS, namespace, podName, "binding"),
-      {},
-      {
-        kind: "Binding",
-        apiVersion: "v1",
-        metadata,
-        target: { kind: "Node", apiVersion: "v1", name: nodeName },
-      },
-    );
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { KubeObject } from "../api/object.ts";
 import { EVENTS, NODES, PODS } from "../client/client.ts";
-import { eventually, startTestCluster, type TestCluster } from "../controllers/garbagecollector/test-cluster.ts";
+import { eventually, startTestCluster, type TestCluster } from "../controllers/runtime/test-cluster.ts";
 import { Scheduler } from "./scheduler.ts";
 import { makeNode, makePod, type PodSpecOptions } from "./test-fixtures.ts";
 

@@ -10,8 +10,8 @@ import {
   PODS,
   type ResourceRef,
 } from "../../client/client.ts";
+import { eventually, isGone, startTestCluster, type TestCluster } from "../runtime/test-cluster.ts";
 import { GarbageCollector } from "./garbage-collector.ts";
-import { eventually, isGone, startTestCluster, type TestCluster } from "./test-cluster.ts";
 
 let cluster: TestCluster;
 const NS = "default";

@@ -10,8 +10,8 @@ import {
   SECRETS,
   SERVICE_ACCOUNTS,
 } from "../../client/client.ts";
-import { eventually, isGone, startTestCluster, type TestCluster } from "../garbagecollector/test-cluster.ts";
 import { FakeClock } from "../runtime/clock.ts";
+import { eventually, isGone, startTestCluster, type TestCluster } from "../runtime/test-cluster.ts";
 import { NamespaceController } from "./namespace-controller.ts";
 
 let cluster: TestCluster;

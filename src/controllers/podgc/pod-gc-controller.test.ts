@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { NODES, PODS } from "../../client/client.ts";
-import { eventually, isGone, startTestCluster, type TestCluster } from "../garbagecollector/test-cluster.ts";
 import { FakeClock } from "../runtime/clock.ts";
+import { eventually, isGone, startTestCluster, type TestCluster } from "../runtime/test-cluster.ts";
 import { GC_CHECK_PERIOD_MS, PodGCController } from "./pod-gc-controller.ts";
 
 let cluster: TestCluster;

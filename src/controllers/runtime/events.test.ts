@@ -1,29 +1,11 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { ApiServer } from "../../apiserver/server.ts";
+import { test } from "node:test";
+import { useInProcessServer } from "../../../test/helpers/in-process.ts";
 import { EVENTS } from "../../client/client.ts";
-import { InProcessClient } from "../../client/in-process-client.ts";
 import { FakeClock } from "./clock.ts";
 import { EventRecorder } from "./events.ts";
 
-let server: ApiServer;
-let dir: string;
-let client: InProcessClient;
-
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), "loci-events-"));
-  server = await ApiServer.start({ dataDir: dir, listen: "127.0.0.1:0" });
-  client = new InProcessClient(server);
-});
-
-after(async () => {
-  await client.close();
-  await server.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const env = useInProcessServer();
 
 const ds = (name: string) => ({
   apiVersion: "apps/v1",
@@ -32,13 +14,13 @@ const ds = (name: string) => ({
 });
 
 async function eventsOf(name: string) {
-  const list = await client.list(EVENTS, "default", { fieldSelector: `involvedObject.name=${name}` });
+  const list = await env.client.list(EVENTS, "default", { fieldSelector: `involvedObject.name=${name}` });
   return list.items;
 }
 
 test("an event names its object, source and reason like client-go's recorder", async () => {
   const clock = new FakeClock(Date.parse("2026-03-01T10:00:00Z"));
-  const rec = new EventRecorder(client, "daemonset-controller", clock);
+  const rec = new EventRecorder(env.client, "daemonset-controller", clock);
   rec.event(ds("a"), "Normal", "SuccessfulCreate", "Created pod: a-xyz12");
   await rec.flush();
   const [ev] = await eventsOf("a");
@@ -60,7 +42,7 @@ test("an event names its object, source and reason like client-go's recorder", a
 
 test("repeats bump count and lastTimestamp on one Event", async () => {
   const clock = new FakeClock(Date.parse("2026-03-01T10:00:00Z"));
-  const rec = new EventRecorder(client, "daemonset-controller", clock);
+  const rec = new EventRecorder(env.client, "daemonset-controller", clock);
   rec.event(ds("b"), "Warning", "FailedCreate", "Error creating: quota");
   clock.advance(5000);
   rec.event(ds("b"), "Warning", "FailedCreate", "Error creating: quota");
@@ -74,7 +56,7 @@ test("repeats bump count and lastTimestamp on one Event", async () => {
 
 test("more than 10 similar messages are combined; the spam filter allows a burst of 25 per object", async () => {
   const clock = new FakeClock(Date.parse("2026-03-01T10:00:00Z"));
-  const rec = new EventRecorder(client, "daemonset-controller", clock);
+  const rec = new EventRecorder(env.client, "daemonset-controller", clock);
   for (let i = 0; i < 40; i++) rec.event(ds("c"), "Normal", "SuccessfulCreate", `Created pod: c-${i}`);
   await rec.flush();
   const evs = await eventsOf("c");

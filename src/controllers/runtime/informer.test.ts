@@ -1,29 +1,11 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
+import { useInProcessServer } from "../../../test/helpers/in-process.ts";
 import type { KubeObject } from "../../api/object.ts";
-import { ApiServer } from "../../apiserver/server.ts";
 import { type ApiClient, CONFIG_MAPS, type ListOptions, type ObjectList } from "../../client/client.ts";
-import { InProcessClient } from "../../client/in-process-client.ts";
 import { Informer, objectKey, splitKey } from "./informer.ts";
 
-let server: ApiServer;
-let dir: string;
-let client: InProcessClient;
-
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), "loci-informer-"));
-  server = await ApiServer.start({ dataDir: dir, listen: "127.0.0.1:0" });
-  client = new InProcessClient(server);
-});
-
-after(async () => {
-  await client.close();
-  await server.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const env = useInProcessServer();
 
 const cm = (name: string, data: Record<string, string> = {}, labels: Record<string, string> = {}) => ({
   apiVersion: "v1",
@@ -48,8 +30,8 @@ test("keys", () => {
 });
 
 test("lists, then follows adds, updates and deletes; indexes stay current; objects are frozen", async () => {
-  await client.create(CONFIG_MAPS, "default", cm("pre", {}, { team: "a" }));
-  const inf = new Informer(client, CONFIG_MAPS, { namespace: "default" });
+  await env.client.create(CONFIG_MAPS, "default", cm("pre", {}, { team: "a" }));
+  const inf = new Informer(env.client, CONFIG_MAPS, { namespace: "default" });
   inf.addIndex("team", (o) => (o.metadata.labels?.team ? [o.metadata.labels.team] : []));
   const log: string[] = [];
   inf.addHandlers({
@@ -61,11 +43,11 @@ test("lists, then follows adds, updates and deletes; indexes stay current; objec
   await inf.waitForSync();
   assert.ok(inf.hasSynced());
   assert.deepEqual(log, ["add pre"]);
-  await client.create(CONFIG_MAPS, "default", cm("x", { a: "1" }, { team: "b" }));
-  await client.patch(CONFIG_MAPS, "default", "x", "merge", { metadata: { labels: { team: "a" } } });
+  await env.client.create(CONFIG_MAPS, "default", cm("x", { a: "1" }, { team: "b" }));
+  await env.client.patch(CONFIG_MAPS, "default", "x", "merge", { metadata: { labels: { team: "a" } } });
   await until(() => inf.byIndex("team", "a").length === 2);
   assert.equal(inf.byIndex("team", "b").length, 0);
-  await client.delete(CONFIG_MAPS, "default", "pre");
+  await env.client.delete(CONFIG_MAPS, "default", "pre");
   await until(() => log.includes("delete pre"));
   assert.deepEqual(log, ["add pre", "add x", "update x", "delete pre"]);
   assert.equal(inf.get("default", "pre"), undefined);
@@ -78,19 +60,19 @@ test("lists, then follows adds, updates and deletes; indexes stay current; objec
   inf.addHandlers({ onAdd: (o) => late.push(o.metadata.name!) });
   assert.deepEqual(late, ["x"], "a late handler gets the current objects");
   inf.stop();
-  await client.delete(CONFIG_MAPS, "default", "x");
+  await env.client.delete(CONFIG_MAPS, "default", "x");
 });
 
 test("a relist after an expired watch turns the differences into events", async () => {
-  // A client whose watch can be cut, whose next watch then reports 410, and whose lists can be held back: the
+  // A env.client whose watch can be cut, whose next watch then reports 410, and whose lists can be held back: the
   // changes made meanwhile are seen only by the relist.
   let cut: (() => void) | undefined;
   let expireNext = false;
   let gate: Promise<void> | undefined;
-  const flaky: ApiClient = Object.create(client);
+  const flaky: ApiClient = Object.create(env.client);
   flaky.list = async <T extends KubeObject>(r: typeof CONFIG_MAPS, ns: string, o?: ListOptions) => {
     if (gate) await gate;
-    return client.list<T>(r, ns, o) as Promise<ObjectList<T>>;
+    return env.client.list<T>(r, ns, o) as Promise<ObjectList<T>>;
   };
   flaky.watch = async (r, ns, o, onEvent) => {
     if (expireNext) {
@@ -98,12 +80,12 @@ test("a relist after an expired watch turns the differences into events", async 
       onEvent({ type: "ERROR", object: { metadata: {}, code: 410, reason: "Expired" } as never });
       return { stop() {}, done: Promise.resolve() };
     }
-    const w = await client.watch(r, ns, o, onEvent);
+    const w = await env.client.watch(r, ns, o, onEvent);
     cut = () => w.stop();
     return w;
   };
-  await client.create(CONFIG_MAPS, "default", cm("keep"));
-  await client.create(CONFIG_MAPS, "default", cm("gone"));
+  await env.client.create(CONFIG_MAPS, "default", cm("keep"));
+  await env.client.create(CONFIG_MAPS, "default", cm("gone"));
   const inf = new Informer(flaky, CONFIG_MAPS, { namespace: "default" });
   const log: string[] = [];
   inf.addHandlers({
@@ -121,9 +103,9 @@ test("a relist after an expired watch turns the differences into events", async 
   });
   expireNext = true;
   cut!();
-  await client.delete(CONFIG_MAPS, "default", "gone");
-  await client.patch(CONFIG_MAPS, "default", "keep", "merge", { data: { v: "2" } });
-  await client.create(CONFIG_MAPS, "default", cm("new"));
+  await env.client.delete(CONFIG_MAPS, "default", "gone");
+  await env.client.patch(CONFIG_MAPS, "default", "keep", "merge", { data: { v: "2" } });
+  await env.client.create(CONFIG_MAPS, "default", cm("new"));
   await new Promise((r) => setTimeout(r, 20));
   assert.deepEqual(log, [], "nothing is seen while the watch is down");
   gate = undefined;

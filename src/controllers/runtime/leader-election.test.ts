@@ -1,29 +1,11 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { ApiServer } from "../../apiserver/server.ts";
+import { test } from "node:test";
+import { useInProcessServer } from "../../../test/helpers/in-process.ts";
 import { LEASES } from "../../client/client.ts";
-import { InProcessClient } from "../../client/in-process-client.ts";
 import { FakeClock } from "./clock.ts";
 import { LeaderElector } from "./leader-election.ts";
 
-let server: ApiServer;
-let dir: string;
-let client: InProcessClient;
-
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), "loci-leader-"));
-  server = await ApiServer.start({ dataDir: dir, listen: "127.0.0.1:0" });
-  client = new InProcessClient(server);
-});
-
-after(async () => {
-  await client.close();
-  await server.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const env = useInProcessServer();
 
 /** Lets the electors' pending API calls finish. */
 const settle = () => new Promise((r) => setTimeout(r, 30));
@@ -33,7 +15,7 @@ test("one of two candidates leads; the other takes over only after the lease exp
   const state = { a: false, b: false };
   const elector = (id: "a" | "b") =>
     new LeaderElector({
-      client,
+      client: env.client,
       clock,
       namespace: "kube-system",
       name: "loci-test",
@@ -52,7 +34,7 @@ test("one of two candidates leads; the other takes over only after the lease exp
   b.start();
   await settle();
   assert.deepEqual(state, { a: true, b: false });
-  const lease = await client.get(LEASES, "kube-system", "loci-test");
+  const lease = await env.client.get(LEASES, "kube-system", "loci-test");
   assert.equal(lease.spec.holderIdentity, "a");
   assert.equal(lease.spec.leaseDurationSeconds, 15);
   assert.match(lease.spec.renewTime, /\.\d{6}Z$/);
@@ -73,19 +55,19 @@ test("one of two candidates leads; the other takes over only after the lease exp
     await settle();
   }
   assert.equal(state.b, true);
-  const taken = await client.get(LEASES, "kube-system", "loci-test");
+  const taken = await env.client.get(LEASES, "kube-system", "loci-test");
   assert.equal(taken.spec.holderIdentity, "b");
   assert.equal(taken.spec.leaseTransitions, 1);
   await b.stop();
   assert.equal(state.b, false);
-  assert.equal((await client.get(LEASES, "kube-system", "loci-test")).spec.holderIdentity, "");
+  assert.equal((await env.client.get(LEASES, "kube-system", "loci-test")).spec.holderIdentity, "");
 });
 
 test("a released lease is taken at once", async () => {
   const clock = new FakeClock();
   let led = false;
   const c = new LeaderElector({
-    client,
+    client: env.client,
     clock,
     namespace: "kube-system",
     name: "loci-test",

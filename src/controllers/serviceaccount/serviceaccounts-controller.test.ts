@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { NAMESPACES, SERVICE_ACCOUNTS } from "../../client/client.ts";
-import { eventually, isGone, startTestCluster, type TestCluster } from "../garbagecollector/test-cluster.ts";
+import { eventually, isGone, startTestCluster, type TestCluster } from "../runtime/test-cluster.ts";
 import { ServiceAccountsController, wantsServiceAccounts } from "./serviceaccounts-controller.ts";
 
 let cluster: TestCluster;

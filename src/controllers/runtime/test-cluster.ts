@@ -1,20 +1,20 @@
 // Test support for controllers: a real ApiServer in a temporary directory, an InProcessClient, shared informers
 // and a ControllerContext, started the way the controller manager starts them (controllers first, then the
-// informers). Used by the controller tests of garbagecollector, namespace, podgc and serviceaccount.
+// informers). Used by the controller and scheduler tests.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ApiServer } from "../../apiserver/server.ts";
 import { InProcessClient } from "../../client/in-process-client.ts";
-import { type Clock, FakeClock, realClock } from "../runtime/clock.ts";
+import { type Clock, FakeClock, realClock } from "./clock.ts";
 import {
   type Controller,
   type ControllerContext,
   type ControllerOptions,
   defaultControllerOptions,
-} from "../runtime/controller.ts";
-import { EventRecorder } from "../runtime/events.ts";
-import { SharedInformers } from "../runtime/shared-informers.ts";
+} from "./controller.ts";
+import { EventRecorder } from "./events.ts";
+import { SharedInformers } from "./shared-informers.ts";
 
 export interface TestCluster {
   server: ApiServer;

@@ -34,6 +34,9 @@ export function needsScheduling(pod: KubeObject, schedulerName = DEFAULT_SCHEDUL
   return !isPodTerminating(pod) && !isPodTerminal(pod);
 }
 
+/** How long the scheduling loop may run before yielding to the event loop. */
+const TURN_BUDGET_MS = 5;
+
 export class Scheduler implements Controller {
   readonly name = "scheduler";
   readonly cache = new SchedulerCache();
@@ -58,7 +61,7 @@ export class Scheduler implements Controller {
     this.pods = ctx.informers.informer(PODS);
     this.nodes = ctx.informers.informer(NODES);
     this.schedulerName = opts.schedulerName ?? DEFAULT_SCHEDULER_NAME;
-    this.parallelBinds = opts.parallelBinds ?? 16;
+    this.parallelBinds = opts.parallelBinds ?? 256;
     this.queue = new SchedulingQueue(ctx.clock, opts);
     this.algorithm = new SchedulingAlgorithm(this.cache);
   }
@@ -124,6 +127,7 @@ export class Scheduler implements Controller {
       await Promise.all([this.pods.waitForSync(), this.nodes.waitForSync()]);
       if (!(this.pods.hasSynced() && this.nodes.hasSynced())) await new Promise((r) => setTimeout(r, 10));
     }
+    let turnStarted = performance.now();
     while (this.running) {
       await this.bindSlot();
       const entry = await this.queue.pop();
@@ -133,8 +137,12 @@ export class Scheduler implements Controller {
       } catch {
         this.queue.retryWithBackoff(entry.key);
       }
-      // Let watch events and bind completions in between decisions.
-      await new Promise((r) => setImmediate(r));
+      // Decide a batch of pods per event-loop turn (a turn may hold a store commit, so one pod per turn would cap
+      // scheduling at the commit rate), then let watch events and bind completions in.
+      if (performance.now() - turnStarted > TURN_BUDGET_MS) {
+        await new Promise((r) => setImmediate(r));
+        turnStarted = performance.now();
+      }
     }
   }
 

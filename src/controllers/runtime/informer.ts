@@ -135,6 +135,11 @@ export class Informer<T extends KubeObject = KubeObject> {
     return out;
   }
 
+  /** How many objects an index value holds, without building the list. */
+  countByIndex(name: string, value: string): number {
+    return this.indices.get(name)?.get(value)?.size ?? 0;
+  }
+
   /** The resourceVersion the cache reflects. */
   lastSyncResourceVersion(): string {
     return this.resourceVersion;

@@ -223,8 +223,8 @@ describe("every node goes silent", () => {
     const all = await c.hollow(["--nodes=5", "--name-prefix=dark-"]);
     await c.client.create(DAEMON_SETS, "default", daemonSet("agent"));
     await c.waitDaemonSet("agent", 5);
+    // Bound by nodeName: the eviction controller judges it by its node's taints whether or not it ever got Ready.
     await c.client.create(PODS, "default", plainPod("bystander", "dark-2", 3));
-    await eventually(async () => assert.ok(isPodReady(await c.client.get(PODS, "default", "bystander"))));
 
     await all.stop({ kill9: true });
     await lastHeartbeat(c.client, ["dark-0", "dark-1", "dark-2", "dark-3", "dark-4"]);

@@ -12,12 +12,11 @@ import type { KubeObject } from "../../src/api/object.ts";
 import { isPodReady } from "../../src/api/scheduling/pod-conditions.ts";
 import { DAEMON_SETS, NODES, PODS } from "../../src/client/client.ts";
 import { HttpClient } from "../../src/client/http-client.ts";
+import { sleep } from "../helpers/eventually.ts";
 import { type RunningHollow, startHollow } from "../helpers/hollow.ts";
 import { type RunningServer, startServer } from "../helpers/server.ts";
 
 const NODE_COUNT = 1000;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A port that was free a moment ago (the restarted server must come back on the same one). */
 function freePort(): Promise<number> {

@@ -9,6 +9,7 @@ import type { KubeObject } from "../../src/api/object.ts";
 import { controllerRef, isPodAvailable } from "../../src/api/scheduling/pod-conditions.ts";
 import { CONTROLLER_REVISIONS, DAEMON_SETS, NAMESPACES, NODES, PODS } from "../../src/client/client.ts";
 import { HttpClient } from "../../src/client/http-client.ts";
+import { eventually, sleep } from "../helpers/eventually.ts";
 import { type RunningHollow, startHollow } from "../helpers/hollow.ts";
 import { request } from "../helpers/http.ts";
 import { Kubectl, kubectlBinary } from "../helpers/kubectl.ts";
@@ -25,21 +26,6 @@ const NODE_COUNT = 5;
 const NODE_NAMES = Array.from({ length: NODE_COUNT }, (_, i) => `ds-node-${i}`);
 const binary = kubectlBinary(33);
 const needsKubectl = binary ? false : "kubectl.1.33 is not installed";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls until `check` resolves (it throws until then), up to `ms`. */
-async function eventually<T>(check: () => T | Promise<T>, ms = 30_000, every = 250): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      return await check();
-    } catch (e) {
-      if (Date.now() > end) throw e;
-      await sleep(every);
-    }
-  }
-}
 
 function newDaemonSet(spec: Record<string, any> = {}, podSpec: Record<string, any> = {}): KubeObject {
   return {

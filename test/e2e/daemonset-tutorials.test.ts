@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { eventually } from "../helpers/eventually.ts";
 import { type RunningHollow, startHollow, startSeedCluster } from "../helpers/hollow.ts";
 import { Kubectl, kubectlBinary } from "../helpers/kubectl.ts";
 import { ROOT, type RunningServer, startServer } from "../helpers/server.ts";
@@ -43,19 +44,6 @@ for (const minor of [27, 33]) {
       assert.equal(r.code, 0, `kubectl ${args.join(" ")} failed: ${r.stderr}`);
       return r.stdout;
     };
-
-    /** Polls until `check` passes (it throws until then), up to `ms`. */
-    async function eventually<T>(check: () => T, ms = 30_000): Promise<T> {
-      const end = Date.now() + ms;
-      for (;;) {
-        try {
-          return check();
-        } catch (e) {
-          if (Date.now() > end) throw e;
-          await new Promise((r) => setTimeout(r, 250));
-        }
-      }
-    }
 
     /** `node → pod count` of running, ready pods with a label, from `get pods -o json`. */
     function podsByNode(selector: string, namespace = "default"): Record<string, number> {

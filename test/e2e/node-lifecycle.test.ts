@@ -8,6 +8,7 @@ import type { KubeObject } from "../../src/api/object.ts";
 import { controllerRef, isPodReady } from "../../src/api/scheduling/pod-conditions.ts";
 import { DAEMON_SETS, LEASES, NODES, PODS } from "../../src/client/client.ts";
 import { HttpClient } from "../../src/client/http-client.ts";
+import { eventually, sleep } from "../helpers/eventually.ts";
 import { type RunningHollow, startHollow } from "../helpers/hollow.ts";
 import { Kubectl, kubectlBinary } from "../helpers/kubectl.ts";
 import { type RunningServer, startServer } from "../helpers/server.ts";
@@ -27,20 +28,6 @@ const FAST_MONITOR = [
 ];
 const binary = kubectlBinary(33);
 const needsKubectl = binary ? false : "kubectl.1.33 is not installed";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function eventually<T>(check: () => T | Promise<T>, ms = 30_000, every = 200): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      return await check();
-    } catch (e) {
-      if (Date.now() > end) throw e;
-      await sleep(every);
-    }
-  }
-}
 
 function daemonSet(name: string, namespace = "default"): KubeObject {
   return {

@@ -161,7 +161,7 @@ export class DaemonSetController implements Controller {
     this.revInformer.addHandlers({
       onAdd: (rev) => this.onRevisionAdd(rev),
       onUpdate: (old, cur) => this.onRevisionUpdate(old, cur),
-      onDelete: (rev) => this.onRevisionDelete(rev),
+      onDelete: (rev) => this.enqueueOwner(rev),
     });
     this.scheduleBackoffGc();
     const informers = [this.dsInformer, this.podInformer, this.nodeInformer, this.revInformer];
@@ -286,10 +286,11 @@ export class DaemonSetController implements Controller {
     }
   }
 
-  private enqueueOwner(pod: KubeObject): void {
-    const ref = controllerRef(pod);
+  /** Enqueues the DaemonSet controlling a pod or ControllerRevision. */
+  private enqueueOwner(obj: KubeObject): void {
+    const ref = controllerRef(obj);
     if (!ref) return;
-    const ds = this.resolveControllerRef(pod.metadata.namespace ?? "", ref);
+    const ds = this.resolveControllerRef(obj.metadata.namespace ?? "", ref);
     if (ds) this.enqueue(ds);
   }
 
@@ -326,7 +327,7 @@ export class DaemonSetController implements Controller {
 
   private onRevisionAdd(rev: KubeObject): void {
     if (rev.metadata.deletionTimestamp) {
-      this.onRevisionDelete(rev);
+      this.enqueueOwner(rev);
       return;
     }
     const ref = controllerRef(rev);
@@ -354,13 +355,6 @@ export class DaemonSetController implements Controller {
     if (refChanged || !sameLabels(old.metadata.labels, cur.metadata.labels)) {
       for (const ds of this.daemonSetsSelecting(cur)) this.enqueue(ds);
     }
-  }
-
-  private onRevisionDelete(rev: KubeObject): void {
-    const ref = controllerRef(rev);
-    if (!ref) return;
-    const ds = this.resolveControllerRef(rev.metadata.namespace ?? "", ref);
-    if (ds) this.enqueue(ds);
   }
 
   // ---- sync ----

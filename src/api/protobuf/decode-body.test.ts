@@ -1,32 +1,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import protobuf from "protobufjs";
 import { ApiError } from "../errors.ts";
 import * as core from "../schema/core.ts";
 import { DeleteOptions } from "../schema/meta.ts";
 import * as policy from "../schema/policy.ts";
 import { decodeProtobufBody, protobufKindSchema } from "./decode-body.ts";
+import { cat, int, msg, str } from "./wire-fixtures.ts";
 
 /** Bytes from a `-v=8` hex dump. */
 const hex = (s: string) => new Uint8Array(Buffer.from(s.replace(/\s/g, ""), "hex"));
 
-const w = () => protobuf.Writer.create();
-const cat = (...parts: Uint8Array[]) => new Uint8Array(Buffer.concat(parts));
-const str = (n: number, v: string) =>
-  w()
-    .uint32((n << 3) | 2)
-    .string(v)
-    .finish();
-const int = (n: number, v: number) =>
-  w()
-    .uint32(n << 3)
-    .int64(v)
-    .finish();
-const msg = (n: number, ...parts: Uint8Array[]) =>
-  w()
-    .uint32((n << 3) | 2)
-    .bytes(cat(...parts))
-    .finish();
 /** `k8s\0` + runtime.Unknown { typeMeta 1 { apiVersion 1, kind 2 }, raw 2 }. */
 const envelope = (apiVersion: string, kind: string, raw: Uint8Array, ...extra: Uint8Array[]) =>
   cat(Buffer.from("k8s\0", "binary"), msg(1, str(1, apiVersion), str(2, kind)), msg(2, raw), ...extra);

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import protobuf from "protobufjs";
 import * as apps from "../schema/apps.ts";
 import * as coordination from "../schema/coordination.ts";
 import * as core from "../schema/core.ts";
@@ -8,37 +7,8 @@ import * as eventsv1 from "../schema/events.ts";
 import * as rbac from "../schema/rbac.ts";
 import { decodeMessage } from "./message.ts";
 import { ProtobufDecodeError } from "./protobuf-error.ts";
+import { bool, cat, i32, int, msg, raw, str, w } from "./wire-fixtures.ts";
 
-// Fixture builders: each returns one tagged field; field numbers below are written out from the upstream
-// generated.proto files, independently of field-numbers.ts.
-const w = () => protobuf.Writer.create();
-const cat = (...parts: Uint8Array[]) => new Uint8Array(Buffer.concat(parts));
-const str = (n: number, v: string) =>
-  w()
-    .uint32((n << 3) | 2)
-    .string(v)
-    .finish();
-const raw = (n: number, v: Uint8Array) =>
-  w()
-    .uint32((n << 3) | 2)
-    .bytes(v)
-    .finish();
-const int = (n: number, v: number) =>
-  w()
-    .uint32(n << 3)
-    .int64(v)
-    .finish();
-const i32 = (n: number, v: number) =>
-  w()
-    .uint32(n << 3)
-    .int32(v)
-    .finish();
-const bool = (n: number, v: boolean) =>
-  w()
-    .uint32(n << 3)
-    .bool(v)
-    .finish();
-const msg = (n: number, ...parts: Uint8Array[]) => raw(n, cat(...parts));
 /** A map<string, string> entry. */
 const kv = (n: number, k: string, v: string) => msg(n, str(1, k), str(2, v));
 /** metav1.Time / MicroTime { seconds = 1, nanos = 2 }. */

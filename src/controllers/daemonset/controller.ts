@@ -255,6 +255,18 @@ export class DaemonSetController implements Controller {
     for (const ds of this.daemonSetsSelecting(pod)) this.enqueue(ds);
   }
 
+  /** Compares the controllers of two versions; a former owner that lost the object is enqueued. */
+  private controllerRefChange(old: KubeObject, cur: KubeObject) {
+    const curRef = controllerRef(cur);
+    const oldRef = controllerRef(old);
+    const refChanged = !sameRef(curRef ? [curRef] : undefined, oldRef ? [oldRef] : undefined);
+    if (refChanged && oldRef) {
+      const ds = this.resolveControllerRef(old.metadata.namespace ?? "", oldRef);
+      if (ds) this.enqueue(ds);
+    }
+    return { curRef, refChanged };
+  }
+
   private onPodUpdate(old: KubeObject, cur: KubeObject): void {
     if (old.metadata.resourceVersion === cur.metadata.resourceVersion) return;
     if (cur.metadata.deletionTimestamp) {
@@ -263,13 +275,7 @@ export class DaemonSetController implements Controller {
       else this.enqueueOwner(cur);
       return;
     }
-    const curRef = controllerRef(cur);
-    const oldRef = controllerRef(old);
-    const refChanged = !sameRef(curRef ? [curRef] : undefined, oldRef ? [oldRef] : undefined);
-    if (refChanged && oldRef) {
-      const ds = this.resolveControllerRef(old.metadata.namespace ?? "", oldRef);
-      if (ds) this.enqueue(ds);
-    }
+    const { curRef, refChanged } = this.controllerRefChange(old, cur);
     if (curRef) {
       const ds = this.resolveControllerRef(cur.metadata.namespace ?? "", curRef);
       if (!ds) return;
@@ -340,13 +346,7 @@ export class DaemonSetController implements Controller {
 
   private onRevisionUpdate(old: KubeObject, cur: KubeObject): void {
     if (old.metadata.resourceVersion === cur.metadata.resourceVersion) return;
-    const curRef = controllerRef(cur);
-    const oldRef = controllerRef(old);
-    const refChanged = !sameRef(curRef ? [curRef] : undefined, oldRef ? [oldRef] : undefined);
-    if (refChanged && oldRef) {
-      const ds = this.resolveControllerRef(old.metadata.namespace ?? "", oldRef);
-      if (ds) this.enqueue(ds);
-    }
+    const { curRef, refChanged } = this.controllerRefChange(old, cur);
     if (curRef) {
       const ds = this.resolveControllerRef(cur.metadata.namespace ?? "", curRef);
       if (ds) this.enqueue(ds);

@@ -14,16 +14,10 @@ import {
   strategyKind,
   UNREADY_MARKER,
 } from "./property-world.ts";
+import type { DaemonSetCounts } from "./status.ts";
 
-export interface ExpectedCounts {
-  desiredNumberScheduled: number;
-  currentNumberScheduled: number;
-  numberMisscheduled: number;
-  numberReady: number;
-  updatedNumberScheduled: number;
-  numberAvailable: number;
-  numberUnavailable: number;
-}
+/** The same numbers as the controller's status, counted independently here. */
+export type ExpectedCounts = DaemonSetCounts;
 
 /** Upstream `updateDaemonSetStatus` counting: per existing node, the oldest pod speaks for it. */
 export function expectedCounts(ds: KubeObject, nodes: readonly KubeObject[], pods: readonly KubeObject[]) {

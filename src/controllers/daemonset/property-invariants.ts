@@ -14,8 +14,8 @@
 //      and in any mode never a third non-terminating pod on one node.
 //  (b) deleting the last available pod of a node that stayed desired is only allowed while fewer than
 //      maxUnavailable other stable desired nodes lack an available pod (RollingUpdate without surge); never
-//      with surge (maxUnavailable is 0 there: the old pod goes once the new one is available) and never with
-//      OnDelete.
+//      with surge (maxUnavailable is 0 there: the old pod goes once the new one is available) unless it is a
+//      younger duplicate of its kind (manage prunes those), and never with OnDelete.
 //  (c) surge: a second pod next to an available old one (surge proper) is only created while fewer than
 //      maxSurge other nodes are surging (two pods, the new one not yet available). Upstream also replaces an
 //      *unavailable* old pod at once, outside the surge budget, so those creations are not counted against it.
@@ -24,6 +24,7 @@ import { targetNodeName } from "../../api/scheduling/node-affinity.ts";
 import type { Informer } from "../runtime/informer.ts";
 import {
   liveByNode,
+  olderFirst,
   maxSurgeFor,
   maxUnavailableFor,
   modelPlacement,
@@ -321,6 +322,14 @@ export class InvariantMonitor {
     // Without surge a second pod on the node is pruned regardless of budgets (manage keeps the oldest).
     if (kind !== "surge" && rest.length > 0) return;
     const versions = this.inWindow(this.dsVersions, now);
+    // With surge, manage keeps only the oldest new and the oldest old pod of a node; a younger pod of the same
+    // kind is pruned regardless of budgets, available or not (as upstream). A template change in the window
+    // may have turned a new pod old, so any version that makes it a duplicate counts.
+    if (
+      kind === "surge" &&
+      versions.some((d) => rest.some((p) => podIsNew(p, d) === podIsNew(pod, d) && olderFirst(p, pod) < 0))
+    )
+      return;
     const desiredCounts = this.inWindow(this.desiredVersions, now);
     let budget = 0;
     if (kind === "rolling") {

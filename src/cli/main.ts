@@ -2,14 +2,18 @@
 
 import { DataDirError } from "../apiserver/data-dir.ts";
 import { LOCI_VERSION } from "../apiserver/server.ts";
+import { AGENT_HELP, agentCommand } from "./agent-command.ts";
 import { HOLLOW_HELP, hollowCommand } from "./hollow-command.ts";
 import { SERVER_HELP, serverCommand } from "./server-command.ts";
+import { UP_HELP, upCommand } from "./up-command.ts";
 import { UsageError } from "./usage-error.ts";
 
 const HELP = `Usage: loci <command> [flags]
 
 Commands:
   server     run the control plane (API server on the embedded store, controllers, scheduler)
+  agent      run this machine as a node: its pods run as supervised processes
+  up         run a local cluster: control plane and N nodes on this machine
   hollow     run simulated nodes against a server (tests and benchmarks)
   version    print the loci version
 
@@ -21,6 +25,10 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case "server":
       return serverCommand(rest);
+    case "agent":
+      return agentCommand(rest);
+    case "up":
+      return upCommand(rest);
     case "hollow":
       return hollowCommand(rest);
     case "version":
@@ -50,4 +58,4 @@ main(process.argv.slice(2).filter((a) => a !== "--debug")).catch((e: unknown) =>
   process.exit(1);
 });
 
-export { HOLLOW_HELP, SERVER_HELP };
+export { AGENT_HELP, HOLLOW_HELP, SERVER_HELP, UP_HELP };

@@ -22,6 +22,12 @@ export interface NodeShape {
   cpu: string;
   memory: string;
   maxPods: number;
+  /** A real node's InternalIP (hollow nodes derive theirs from the index). */
+  internalIP?: string;
+  /** A real node's nodeInfo fields, over the hollow defaults. */
+  nodeInfo?: Record<string, string>;
+  /** Extra capacity (e.g. ephemeral-storage) of a real node. */
+  extraCapacity?: Record<string, string>;
 }
 
 /** InternalIP 10.x.y.z from index + 1, unique for the first 16 million nodes. */
@@ -70,7 +76,7 @@ export function nodeStatus(shape: NodeShape, nowMs: number, prev?: any): Record<
   const now = rfc3339(nowMs);
   const prevConds = new Map<string, any>();
   for (const c of prev?.conditions ?? []) prevConds.set(c.type, c);
-  const resources = { cpu: shape.cpu, memory: shape.memory, pods: String(shape.maxPods) };
+  const resources = { cpu: shape.cpu, memory: shape.memory, pods: String(shape.maxPods), ...shape.extraCapacity };
   return {
     capacity: { ...resources },
     allocatable: { ...resources },
@@ -86,7 +92,7 @@ export function nodeStatus(shape: NodeShape, nowMs: number, prev?: any): Record<
       };
     }),
     addresses: [
-      { type: "InternalIP", address: hostIPFor(shape.index) },
+      { type: "InternalIP", address: shape.internalIP ?? hostIPFor(shape.index) },
       { type: "Hostname", address: shape.name },
     ],
     daemonEndpoints: { kubeletEndpoint: { Port: KUBELET_PORT } },
@@ -101,6 +107,7 @@ export function nodeStatus(shape: NodeShape, nowMs: number, prev?: any): Record<
       kubeProxyVersion: "",
       operatingSystem: "linux",
       architecture: "amd64",
+      ...shape.nodeInfo,
     },
   };
 }

@@ -24,10 +24,10 @@ import { targetNodeName } from "../../api/scheduling/node-affinity.ts";
 import type { Informer } from "../runtime/informer.ts";
 import {
   liveByNode,
-  olderFirst,
   maxSurgeFor,
   maxUnavailableFor,
   modelPlacement,
+  olderFirst,
   podAvailable,
   podIsNew,
   podTerminating,

@@ -1,0 +1,310 @@
+// One pod's lifecycle on this node, as the kubelet's pod worker runs it: init containers in order, then the app
+// containers; restarts by restartPolicy with CrashLoopBackOff; status posted when it changes; on deletion the
+// containers stopped within the grace period and the pod removed with a grace-0 DELETE. Level-based: every
+// `sync()` starts from the runtime's records and the latest pod, so a restarted agent picks up where the last
+// one stopped (running containers are adopted, never started twice).
+import { ApiError } from "../api/errors.ts";
+import type { KubeObject } from "../api/object.ts";
+import { type ApiClient, PODS } from "../client/client.ts";
+import type { Clock, TimerHandle } from "../controllers/runtime/clock.ts";
+import type { EventRecorder } from "../controllers/runtime/events.ts";
+import { podStatusDiffers, podStatusPatch } from "../hollow/pod-status.ts";
+import { ContainerConfigError, containerEnv, expandCommand, type SourceLookup } from "./container-env.ts";
+import { type ImageMap, imageNotRunMessage, resolveCommand } from "./image-map.ts";
+import { agentPodStatus, type ContainerView } from "./pod-status.ts";
+import type { ContainerRecord, ContainerRuntime } from "./runtime/runtime.ts";
+
+/** CrashLoopBackOff: 10 s doubling to 5 min; forgotten after 10 min without a crash (kubelet's backoff). */
+export const BACKOFF_INITIAL_MS = 10_000;
+export const BACKOFF_MAX_MS = 300_000;
+
+export interface PodWorkerContext {
+  client: ApiClient;
+  runtime: ContainerRuntime;
+  recorder: EventRecorder;
+  clock: Clock;
+  images: ImageMap;
+  lookup: SourceLookup;
+  hostIP: string;
+  nodeAllocatable: Record<string, string>;
+  log(line: string): void;
+}
+
+interface Backoff {
+  delayMs: number;
+  /** When the delay was last set (clock ms). */
+  at: number;
+}
+
+export class PodWorker {
+  private pod: KubeObject;
+  /** The pod is gone from the API (DELETED seen): stop at once and forget it. */
+  private gone = false;
+  private running = false;
+  private again = false;
+  private done = false;
+  private timer?: TimerHandle;
+  private readonly backoff = new Map<string, Backoff>();
+  /** Waiting reasons set by this worker (CrashLoopBackOff, CreateContainerConfigError). */
+  private readonly waiting = new Map<string, { reason: string; message?: string }>();
+  private failed = false;
+  private readonly standInWarned = new Set<string>();
+
+  constructor(
+    private readonly ctx: PodWorkerContext,
+    pod: KubeObject,
+    private readonly onFinished: (uid: string) => void,
+  ) {
+    this.pod = pod;
+  }
+
+  get uid(): string {
+    return this.pod.metadata.uid ?? "";
+  }
+
+  update(pod: KubeObject): void {
+    this.pod = pod;
+    this.kick();
+  }
+
+  /** The pod was deleted from the API without us (force delete): kill its containers now. */
+  forget(): void {
+    this.gone = true;
+    this.kick();
+  }
+
+  kick(): void {
+    if (this.done) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    this.sync()
+      .catch((e) => this.ctx.log(`pod ${this.key}: ${(e as Error).message}`))
+      .finally(() => {
+        this.running = false;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  private get key(): string {
+    return `${this.pod.metadata.namespace}/${this.pod.metadata.name}`;
+  }
+
+  private wakeAt(ms: number): void {
+    this.timer?.cancel();
+    this.timer = this.ctx.clock.after(Math.max(0, ms - this.ctx.clock.now()), () => this.kick());
+  }
+
+  private graceMs(): number {
+    const secs = this.pod.metadata.deletionGracePeriodSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? 30;
+    return secs * 1000;
+  }
+
+  /** Stops every container of the pod (in parallel), with Killing events for pods the API knows. */
+  async stopAll(graceMs: number): Promise<void> {
+    const records = await this.ctx.runtime.inspect(this.uid);
+    const stops: Promise<void>[] = [];
+    for (const [name, rec] of records) {
+      if (rec.finishedAt !== undefined) continue;
+      if (this.pod.metadata.namespace) {
+        this.ctx.recorder.event(this.pod, "Normal", "Killing", `Stopping container ${name}`);
+      }
+      stops.push(this.ctx.runtime.stop(this.uid, name, graceMs));
+    }
+    await Promise.all(stops);
+  }
+
+  /** The agent is shutting down: no more syncs; wait for a running one, then stop the containers. */
+  async shutdown(maxGraceMs: number): Promise<void> {
+    this.done = true;
+    this.timer?.cancel();
+    while (this.running) await new Promise((r) => setTimeout(r, 20));
+    await this.stopAll(Math.min(this.graceMs(), maxGraceMs));
+  }
+
+  private async sync(): Promise<void> {
+    const { runtime } = this.ctx;
+    if (this.gone) {
+      await this.stopAll(0);
+      await runtime.remove(this.uid);
+      this.finish();
+      return;
+    }
+    if (this.pod.metadata.deletionTimestamp) {
+      await this.stopAll(this.graceMs());
+      await this.postStatus(await this.views());
+      try {
+        await this.ctx.client.delete(PODS, this.pod.metadata.namespace ?? "", this.pod.metadata.name ?? "", {
+          gracePeriodSeconds: 0,
+          preconditions: { uid: this.uid },
+        });
+      } catch (e) {
+        if (!(e instanceof ApiError && (e.code === 404 || e.code === 409))) throw e;
+      }
+      await runtime.remove(this.uid);
+      this.finish();
+      return;
+    }
+    const phase = this.pod.status?.phase;
+    if (phase === "Succeeded" || phase === "Failed") {
+      await this.stopAll(this.graceMs());
+      return;
+    }
+    await this.advance();
+    await this.postStatus(await this.views());
+  }
+
+  private finish(): void {
+    this.done = true;
+    this.timer?.cancel();
+    this.onFinished(this.uid);
+  }
+
+  /** Starts or restarts what should run now. */
+  private async advance(): Promise<void> {
+    const records = await this.ctx.runtime.inspect(this.uid);
+    const policy = this.pod.spec?.restartPolicy ?? "Always";
+    for (const c of this.pod.spec?.initContainers ?? []) {
+      const rec = records.get(c.name);
+      if (!rec) {
+        await this.start(c, 0);
+        return;
+      }
+      if (rec.finishedAt === undefined) return;
+      if (rec.exitCode === 0) continue;
+      if (policy === "Never") {
+        this.failed = true;
+        return;
+      }
+      await this.restart(c, rec);
+      return;
+    }
+    for (const c of this.pod.spec?.containers ?? []) {
+      const rec = records.get(c.name);
+      if (!rec) {
+        await this.start(c, 0);
+        continue;
+      }
+      if (rec.finishedAt === undefined) {
+        this.waiting.delete(c.name);
+        continue;
+      }
+      if (policy === "Always" || (policy === "OnFailure" && rec.exitCode !== 0)) await this.restart(c, rec);
+    }
+  }
+
+  /** Restarts a finished container unless it is backing off (kubelet's doBackOff). */
+  private async restart(c: any, rec: ContainerRecord): Promise<void> {
+    const now = this.ctx.clock.now();
+    const finished = rec.finishedAt ?? now;
+    const b = this.backoff.get(c.name);
+    const expired = !b || finished - b.at > 2 * BACKOFF_MAX_MS;
+    if (b && !expired && now - finished < b.delayMs) {
+      const message = `back-off ${Math.round(b.delayMs / 1000)}s restarting failed container=${c.name} pod=${this.pod.metadata.name}_${this.pod.metadata.namespace}(${this.uid})`;
+      if (this.waiting.get(c.name)?.reason !== "CrashLoopBackOff") {
+        this.ctx.recorder.event(
+          this.pod,
+          "Warning",
+          "BackOff",
+          `Back-off restarting failed container ${c.name} in pod ${this.pod.metadata.name}_${this.pod.metadata.namespace}(${this.uid})`,
+        );
+      }
+      this.waiting.set(c.name, { reason: "CrashLoopBackOff", message });
+      this.wakeAt(finished + b.delayMs);
+      return;
+    }
+    this.backoff.set(c.name, {
+      delayMs: expired ? BACKOFF_INITIAL_MS : Math.min(b.delayMs * 2, BACKOFF_MAX_MS),
+      at: now,
+    });
+    await this.start(c, rec.attempt + 1);
+  }
+
+  private async start(c: any, attempt: number): Promise<void> {
+    const { pod } = this;
+    let env: Record<string, string>;
+    try {
+      env = await containerEnv({
+        pod,
+        container: c,
+        hostIP: this.ctx.hostIP,
+        podIP: this.ctx.hostIP,
+        nodeAllocatable: this.ctx.nodeAllocatable,
+        lookup: this.ctx.lookup,
+      });
+    } catch (e) {
+      if (!(e instanceof ContainerConfigError)) throw e;
+      this.waiting.set(c.name, { reason: "CreateContainerConfigError", message: e.message });
+      this.ctx.recorder.event(pod, "Warning", "Failed", `Error: ${e.message}`);
+      this.wakeAt(this.ctx.clock.now() + 10_000);
+      return;
+    }
+    const resolved = resolveCommand(c, this.ctx.images);
+    if (resolved.standIn && !this.standInWarned.has(c.name)) {
+      this.standInWarned.add(c.name);
+      this.ctx.recorder.event(pod, "Warning", "ImageNotRun", imageNotRunMessage(c.image));
+    }
+    this.ctx.recorder.event(pod, "Normal", "Pulled", `Container image "${c.image}" already present on machine`);
+    const base: Record<string, string> = {
+      PATH: process.env.PATH ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+      HOSTNAME: pod.spec?.hostname ?? pod.metadata.name ?? "",
+      HOME: process.env.HOME ?? "/",
+    };
+    await this.ctx.runtime.start({
+      podUid: this.uid,
+      podLogName: `${pod.metadata.namespace}_${pod.metadata.name}_${this.uid}`,
+      containerName: c.name,
+      attempt,
+      command: resolved.standIn ? resolved.words : expandCommand(resolved.words, env),
+      env: { ...base, ...env },
+      workingDir: c.workingDir,
+    });
+    this.waiting.delete(c.name);
+    this.ctx.recorder.event(pod, "Normal", "Created", `Created container: ${c.name}`);
+    this.ctx.recorder.event(pod, "Normal", "Started", `Started container ${c.name}`);
+  }
+
+  private async views(): Promise<Map<string, ContainerView>> {
+    const records = await this.ctx.runtime.inspect(this.uid);
+    const views = new Map<string, ContainerView>();
+    for (const c of [...(this.pod.spec?.initContainers ?? []), ...(this.pod.spec?.containers ?? [])]) {
+      const record = records.get(c.name);
+      const running = record !== undefined && record.finishedAt === undefined;
+      const waiting = running ? undefined : this.waiting.get(c.name);
+      views.set(c.name, { record, previous: record?.previous, waiting, ready: running, started: running });
+    }
+    return views;
+  }
+
+  private async postStatus(views: Map<string, ContainerView>): Promise<void> {
+    const status = agentPodStatus({
+      pod: this.pod,
+      views,
+      nowMs: this.ctx.clock.now(),
+      hostIP: this.ctx.hostIP,
+      podIP: this.ctx.hostIP,
+      failed: this.failed,
+    });
+    if (!podStatusDiffers(this.pod, status)) return;
+    const { namespace, name } = this.pod.metadata;
+    try {
+      const updated = await this.ctx.client.patch(
+        PODS,
+        namespace ?? "",
+        name ?? "",
+        "strategic",
+        podStatusPatch(this.pod, status),
+        { subresource: "status" },
+      );
+      if (Number(updated.metadata.resourceVersion) >= Number(this.pod.metadata.resourceVersion)) this.pod = updated;
+    } catch (e) {
+      if (e instanceof ApiError && (e.code === 404 || e.code === 409)) return;
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,172 @@
+// The per-container supervisor of the process runtime. The agent starts one, detached in its own session, for
+// every container it runs; it outlives the agent (an agent restart finds the container again through the files
+// here) and is the only process that waits on the container:
+//   - starts the container's command in a new process group (its pid is the group id), with the environment
+//     the agent resolved, including the LOCI_POD_UID and LOCI_CONTAINER_NAME markers;
+//   - writes the container's output as CRI log lines (`<RFC3339Nano> stdout|stderr F|P <line>`), rotating by size;
+//   - records `state.json` (atomically): pid and start time once running, exit code and finish time at the end;
+//   - when the main process exits, kills every process still carrying the container's markers (a container's
+//     processes end with its main process, as in a PID namespace), then exits itself.
+// Plain JavaScript with no dependencies, so each container costs one small Node process and no TypeScript loader.
+import { spawn } from "node:child_process";
+import {
+  closeSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
+import { basename, dirname, join } from "node:path";
+
+const dir = process.argv[2];
+const spec = JSON.parse(readFileSync(join(dir, "spec.json"), "utf8"));
+const statePath = join(dir, "state.json");
+
+/** Kubernetes' container log line: RFC 3339 with nanoseconds (milliseconds here, zero-padded). */
+function timestamp() {
+  return new Date().toISOString().replace("Z", "000000Z");
+}
+
+function writeState(state) {
+  const tmp = `${statePath}.tmp`;
+  writeFileSync(tmp, JSON.stringify(state));
+  renameSync(tmp, statePath);
+}
+
+// --- logs -------------------------------------------------------------------------------------------------
+const MAX_LINE = 16 * 1024;
+let logFd = openSync(spec.logPath, "a");
+let logSize = statSync(spec.logPath).size;
+
+function rotate() {
+  closeSync(logFd);
+  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").replace(/\..*/, "");
+  renameSync(spec.logPath, `${spec.logPath}.${stamp}`);
+  const base = basename(spec.logPath);
+  const rotated = readdirSync(dirname(spec.logPath))
+    .filter((f) => f.startsWith(`${base}.`))
+    .sort();
+  // kubelet keeps container-log-max-files files in all: the live one and the newest rotated ones.
+  for (const f of rotated.slice(0, Math.max(0, rotated.length - (spec.logMaxFiles - 1)))) {
+    try {
+      unlinkSync(join(dirname(spec.logPath), f));
+    } catch {}
+  }
+  logFd = openSync(spec.logPath, "a");
+  logSize = 0;
+}
+
+function logLine(stream, tag, text) {
+  const line = `${timestamp()} ${stream} ${tag} ${text}\n`;
+  const buf = Buffer.from(line);
+  writeSync(logFd, buf);
+  logSize += buf.length;
+  if (logSize >= spec.logMaxBytes) rotate();
+}
+
+function pipeLines(readable, stream) {
+  let pending = "";
+  readable.setEncoding("utf8");
+  readable.on("data", (chunk) => {
+    pending += chunk;
+    let nl = pending.indexOf("\n");
+    while (nl >= 0) {
+      logLine(stream, "F", pending.slice(0, nl));
+      pending = pending.slice(nl + 1);
+      nl = pending.indexOf("\n");
+    }
+    while (pending.length >= MAX_LINE) {
+      logLine(stream, "P", pending.slice(0, MAX_LINE));
+      pending = pending.slice(MAX_LINE);
+    }
+  });
+  return new Promise((resolve) => {
+    readable.on("close", () => {
+      if (pending) logLine(stream, "F", pending);
+      resolve();
+    });
+  });
+}
+
+// --- leftover processes -----------------------------------------------------------------------------------
+/** Pids of processes (other than this one) whose environment carries this container's markers. */
+function markedPids() {
+  const want = [`LOCI_POD_UID=${spec.podUid}`, `LOCI_CONTAINER_NAME=${spec.containerName}`];
+  const pids = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    let env;
+    try {
+      env = readFileSync(`/proc/${entry}/environ`, "latin1").split("\0");
+    } catch {
+      continue;
+    }
+    if (want.every((w) => env.includes(w))) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+function killMarked() {
+  // Forks may race the scan: repeat until a scan finds nothing (bounded).
+  for (let round = 0; round < 20; round++) {
+    const pids = markedPids();
+    if (pids.length === 0) return;
+    for (const pid of pids) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {}
+    }
+  }
+}
+
+// --- run ----------------------------------------------------------------------------------------------------
+// The agent and a terminal's Ctrl-C reach the container directly; the supervisor itself only ends with it.
+for (const sig of ["SIGINT", "SIGHUP", "SIGTERM", "SIGPIPE"]) process.on(sig, () => {});
+
+const startedAt = Date.now();
+const child = spawn(spec.command[0], spec.command.slice(1), {
+  cwd: spec.workingDir || undefined,
+  env: spec.env,
+  detached: true,
+  stdio: ["ignore", "pipe", "pipe"],
+});
+
+child.on("error", (err) => {
+  // The command could not be started (missing binary, bad working directory): as a runtime's StartError.
+  logLine("stderr", "F", `loci: cannot start ${JSON.stringify(spec.command[0])}: ${err.message}`);
+  writeState({
+    supervisorPid: process.pid,
+    startedAt,
+    finishedAt: Date.now(),
+    exitCode: 128,
+    reason: "StartError",
+    message: `failed to start container process: exec: ${JSON.stringify(spec.command[0])}: ${err.code === "ENOENT" ? "executable file not found in $PATH" : err.message}`,
+  });
+  process.exit(0);
+});
+
+if (child.pid !== undefined) {
+  writeState({ supervisorPid: process.pid, pid: child.pid, startedAt });
+  const outputs = Promise.all([pipeLines(child.stdout, "stdout"), pipeLines(child.stderr, "stderr")]);
+  child.on("exit", async (code, signal) => {
+    killMarked();
+    // Output still buffered in the pipes arrives now that every writer is gone; don't wait forever.
+    await Promise.race([outputs, new Promise((r) => setTimeout(r, 2000))]);
+    const signals = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 };
+    const exitCode = code ?? 128 + (signals[signal] ?? 9);
+    writeState({
+      supervisorPid: process.pid,
+      pid: child.pid,
+      startedAt,
+      finishedAt: Date.now(),
+      exitCode,
+      signal: signal ?? undefined,
+    });
+    closeSync(logFd);
+    process.exit(0);
+  });
+}

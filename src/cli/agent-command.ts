@@ -1,0 +1,204 @@
+// `loci agent`: runs this machine as a node of a loci cluster until SIGINT/SIGTERM, which stop its containers
+// gracefully (grace capped at 30 s). A kill -9 leaves the containers running for the next agent to adopt.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { homedir, hostname } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { Agent } from "../agent/agent.ts";
+import { defaultNodeIP } from "../agent/host-info.ts";
+import { loadImageMap } from "../agent/image-map.ts";
+import { ProcessRuntime } from "../agent/runtime/process/process-runtime.ts";
+import { parseQuantity, quantityToNumber } from "../api/quantity.ts";
+import { isDNS1123Subdomain } from "../api/validation/names.ts";
+import { HttpClient } from "../client/http-client.ts";
+import { parseLabels, parseTaints } from "../hollow/flags.ts";
+import { parseDuration } from "./duration.ts";
+import { UsageError } from "./usage-error.ts";
+
+export const AGENT_HELP = `Usage: loci agent --kubeconfig FILE [flags]
+
+Runs this machine as a node: registers the Node, keeps its Lease and status fresh, and runs the pods bound to it
+as supervised host processes. SIGINT/SIGTERM stop the pods' containers (grace capped at 30 s) and exit; after
+kill -9 the containers keep running and the next agent adopts them.
+
+Flags:
+  --kubeconfig FILE                   credential to use when DATA/node.kubeconfig does not exist yet (copied there)
+  --name NAME                         node name (default: lower-cased host name)
+  --data DIR                          agent state (default /var/lib/loci/agent as root, else ~/.loci/agent)
+  --labels k=v[,k=v]                  extra node labels (repeatable)
+  --taints k[=v]:Effect[,…]           taints at registration (repeatable)
+  --runtime auto|process              container runtime (default auto: process; Docker is not available yet)
+  --image-map FILE                    image → host command map (default DATA/images.yaml)
+  --node-ip IP                        InternalIP of the node, hostIP and podIP of its pods (default: first address)
+  --node-status-update-frequency D    how often node status is computed (default 10s)
+  --node-lease-duration-seconds N     Lease duration; renewed every quarter of it (default 40)
+  --container-log-max-size Q          rotate a container log at this size (default 10Mi)
+  --container-log-max-files N         log files kept per container (default 5)
+  --debug                             print stack traces of internal errors
+`;
+
+export interface AgentSettings {
+  name: string;
+  dataDir: string;
+  kubeconfig: string;
+  labels: Record<string, string>;
+  taints: ReturnType<typeof parseTaints>;
+  imageMapPath: string;
+  nodeIP: string;
+  statusUpdateFrequencyMs: number;
+  leaseDurationSeconds: number;
+  logMaxBytes: number;
+  logMaxFiles: number;
+}
+
+function defaultDataDir(): string {
+  return process.getuid?.() === 0 ? "/var/lib/loci/agent" : join(homedir(), ".loci", "agent");
+}
+
+/** Parses and checks the flags and the data directory's identity; every mistake is one line. */
+export function parseAgentArgs(argv: string[]): AgentSettings | "help" {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      server: { type: "string" },
+      token: { type: "string" },
+      "ca-hash": { type: "string" },
+      kubeconfig: { type: "string" },
+      name: { type: "string" },
+      data: { type: "string" },
+      labels: { type: "string", multiple: true, default: [] },
+      taints: { type: "string", multiple: true, default: [] },
+      runtime: { type: "string", default: "auto" },
+      "image-map": { type: "string" },
+      "node-ip": { type: "string" },
+      "node-status-update-frequency": { type: "string", default: "10s" },
+      "node-lease-duration-seconds": { type: "string", default: "40" },
+      "container-log-max-size": { type: "string", default: "10Mi" },
+      "container-log-max-files": { type: "string", default: "5" },
+      debug: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) return "help";
+  const fail = (msg: string): never => {
+    throw new UsageError(`loci agent: ${msg}`);
+  };
+  const name = values.name ?? hostname().toLowerCase();
+  const nameErrs = isDNS1123Subdomain(name);
+  if (nameErrs.length) fail(`--name ${JSON.stringify(name)} is not a valid node name: ${nameErrs.join("; ")}`);
+  if (values.runtime !== "auto" && values.runtime !== "process") {
+    fail(
+      values.runtime === "docker"
+        ? "--runtime docker is not available yet; use process"
+        : `--runtime must be auto, process or docker, got ${JSON.stringify(values.runtime)}`,
+    );
+  }
+  const dataDir = resolve(values.data ?? defaultDataDir());
+  const nodeKubeconfig = join(dataDir, "node.kubeconfig");
+  let kubeconfig = nodeKubeconfig;
+  let existing: string | undefined;
+  try {
+    existing = readFileSync(nodeKubeconfig, "utf8");
+  } catch {}
+  if (existing === undefined) {
+    if (values.token !== undefined) {
+      fail("joining with --token is not available yet; pass a credential with --kubeconfig");
+    }
+    if (!values.kubeconfig) fail(`--kubeconfig is required (no credential in ${nodeKubeconfig} yet)`);
+    kubeconfig = resolve(values.kubeconfig!);
+  }
+  const integer = (flag: string, text: string, min: number): number => {
+    const n = Number(text);
+    if (!/^\d+$/.test(text.trim()) || n < min)
+      fail(`--${flag} must be an integer >= ${min}, got ${JSON.stringify(text)}`);
+    return n;
+  };
+  const parse = <T>(flag: string, fn: () => T): T => {
+    try {
+      return fn();
+    } catch (e) {
+      return fail(`--${flag}: ${(e as Error).message}`);
+    }
+  };
+  return {
+    name,
+    dataDir,
+    kubeconfig,
+    labels: parse("labels", () => parseLabels(values.labels!)),
+    taints: parse("taints", () => parseTaints(values.taints!)),
+    imageMapPath: resolve(values["image-map"] ?? join(dataDir, "images.yaml")),
+    nodeIP: values["node-ip"] ?? defaultNodeIP(),
+    statusUpdateFrequencyMs: parse("node-status-update-frequency", () =>
+      parseDuration(values["node-status-update-frequency"]!),
+    ),
+    leaseDurationSeconds: integer("node-lease-duration-seconds", values["node-lease-duration-seconds"]!, 1),
+    logMaxBytes: parse("container-log-max-size", () =>
+      quantityToNumber(parseQuantity(values["container-log-max-size"]!)),
+    ),
+    logMaxFiles: integer("container-log-max-files", values["container-log-max-files"]!, 2),
+  };
+}
+
+/** Ties the data directory to one node name and keeps the credential there; a different name is refused. */
+function prepareDataDir(s: AgentSettings): string {
+  mkdirSync(s.dataDir, { recursive: true, mode: 0o700 });
+  const namePath = join(s.dataDir, "node-name");
+  let recorded: string | undefined;
+  try {
+    recorded = readFileSync(namePath, "utf8").trim();
+  } catch {}
+  if (recorded !== undefined && recorded !== s.name) {
+    throw new Error(
+      `data directory ${s.dataDir} belongs to node ${JSON.stringify(recorded)}, not ${JSON.stringify(s.name)}`,
+    );
+  }
+  if (recorded === undefined) writeFileSync(namePath, `${s.name}\n`);
+  const nodeKubeconfig = join(s.dataDir, "node.kubeconfig");
+  if (s.kubeconfig !== nodeKubeconfig) writeFileSync(nodeKubeconfig, readFileSync(s.kubeconfig), { mode: 0o600 });
+  return nodeKubeconfig;
+}
+
+export async function agentCommand(argv: string[]): Promise<void> {
+  const settings = parseAgentArgs(argv);
+  if (settings === "help") {
+    process.stdout.write(AGENT_HELP);
+    return;
+  }
+  const kubeconfig = prepareDataDir(settings);
+  const images = loadImageMap(settings.imageMapPath);
+  const client = HttpClient.fromKubeconfig(kubeconfig, { userAgent: `loci-agent/${settings.name}` });
+  const runtime = new ProcessRuntime({
+    dataDir: settings.dataDir,
+    logMaxBytes: settings.logMaxBytes,
+    logMaxFiles: settings.logMaxFiles,
+  });
+  const agent = new Agent({
+    client,
+    name: settings.name,
+    dataDir: settings.dataDir,
+    nodeIP: settings.nodeIP,
+    labels: settings.labels,
+    taints: settings.taints,
+    runtime,
+    images,
+    statusUpdateFrequencyMs: settings.statusUpdateFrequencyMs,
+    leaseDurationSeconds: settings.leaseDurationSeconds,
+    log: (l) => process.stderr.write(`${new Date().toISOString()} ${l}\n`),
+  });
+  await agent.start();
+  process.stdout.write(
+    `loci agent ready node=${settings.name} runtime=${runtime.version} node-ip=${settings.nodeIP}\n`,
+  );
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    await agent.stop({ stopPods: true, maxGraceMs: 30_000 });
+    await client.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}

@@ -1,0 +1,235 @@
+// `loci agent` end to end: a real server, two real agent processes with the process runtime, and pods whose
+// containers are real processes. Checks what a user sees through kubectl and what the machine shows (/proc).
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { markedPids } from "../../src/agent/runtime/process/process-runtime.ts";
+import { eventually, sleep } from "../helpers/eventually.ts";
+import { Kubectl, kubectlBinary } from "../helpers/kubectl.ts";
+import { LOCI, type RunningServer, startServer } from "../helpers/server.ts";
+
+interface RunningAgent {
+  proc: ChildProcess;
+  stop(signal: "SIGTERM" | "SIGKILL"): Promise<void>;
+}
+
+async function startAgent(kubeconfig: string, name: string, dataDir: string, ip: string): Promise<RunningAgent> {
+  const proc = spawn(
+    process.execPath,
+    [LOCI, "agent", "--kubeconfig", kubeconfig, "--name", name, "--data", dataDir, "--node-ip", ip],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let stderr = "";
+  proc.stderr!.on("data", (d) => {
+    stderr += d;
+  });
+  const exited = new Promise<void>((r) => proc.on("exit", () => r()));
+  await new Promise<void>((res, rej) => {
+    let out = "";
+    const timer = setTimeout(() => rej(new Error(`agent ${name} not ready in 30 s: ${stderr}`)), 30_000);
+    proc.stdout!.on("data", (d) => {
+      out += d;
+      if (out.includes("loci agent ready")) {
+        clearTimeout(timer);
+        res();
+      }
+    });
+    proc.on("exit", (code) => {
+      clearTimeout(timer);
+      rej(new Error(`agent ${name} exited with ${code}: ${stderr}`));
+    });
+  });
+  return {
+    proc,
+    async stop(signal) {
+      if (proc.exitCode === null && proc.signalCode === null) {
+        proc.kill(signal);
+        await exited;
+      }
+    },
+  };
+}
+
+const binary = kubectlBinary(33);
+
+describe("loci agent with the process runtime", { skip: binary ? false : "kubectl.1.33 is not installed" }, () => {
+  let server: RunningServer;
+  let k: Kubectl;
+  const tmp = mkdtempSync(join(tmpdir(), "loci-agent-e2e-"));
+  const out = join(tmp, "out");
+  const agents = new Map<string, RunningAgent>();
+  const dataOf = (node: string) => join(tmp, node);
+
+  const ok = (args: string[], input?: string) => {
+    const r = k.run(args, input);
+    assert.equal(r.code, 0, `kubectl ${args.join(" ")} failed: ${r.stderr}`);
+    return r.stdout;
+  };
+  const podsJson = (selector: string) => JSON.parse(ok(["get", "pods", "-l", selector, "-o", "json"])).items as any[];
+
+  before(async () => {
+    server = await startServer();
+    k = new Kubectl(binary!, server.kubeconfig);
+    for (const [name, ip] of [
+      ["agent-a", "127.0.0.2"],
+      ["agent-b", "127.0.0.3"],
+    ]) {
+      agents.set(name, await startAgent(server.kubeconfig, name, dataOf(name), ip));
+    }
+  });
+  after(async () => {
+    for (const a of agents.values()) await a.stop("SIGTERM");
+    k?.dispose();
+    await server?.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test("nodes register Ready with the host's facts and the given address", () => {
+    const nodes = JSON.parse(ok(["get", "nodes", "-o", "json"])).items;
+    assert.deepEqual(nodes.map((n: any) => n.metadata.name).sort(), ["agent-a", "agent-b"]);
+    const a = nodes.find((n: any) => n.metadata.name === "agent-a");
+    assert.equal(a.status.conditions.find((c: any) => c.type === "Ready").status, "True");
+    assert.deepEqual(a.status.addresses[0], { type: "InternalIP", address: "127.0.0.2" });
+    assert.match(a.status.nodeInfo.containerRuntimeVersion, /^process:\/\//);
+    assert.ok(Number(a.status.capacity.cpu) >= 1);
+  });
+
+  test("a DaemonSet writing its node name (downward API) every second: one fresh file per node", async () => {
+    ok(
+      ["apply", "-f", "-"],
+      `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: writer}
+spec:
+  selector: {matchLabels: {app: writer}}
+  template:
+    metadata: {labels: {app: writer}}
+    spec:
+      terminationGracePeriodSeconds: 5
+      containers:
+      - name: w
+        image: busybox
+        command: ["/bin/sh", "-c", "mkdir -p ${out}; while :; do echo $(NODE) > ${out}/$(NODE); echo wrote $(NODE); sleep 1; done"]
+        env:
+        - {name: NODE, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}
+`,
+    );
+    await eventually(() => {
+      const pods = podsJson("app=writer");
+      assert.equal(pods.length, 2);
+      for (const p of pods) assert.equal(p.status.phase, "Running");
+    });
+    await eventually(() => {
+      for (const node of ["agent-a", "agent-b"]) {
+        const f = join(out, node);
+        assert.ok(existsSync(f), `${f} exists`);
+        assert.equal(readFileSync(f, "utf8").trim(), node);
+        assert.ok(Date.now() - statSync(f).mtimeMs < 3000, "written within the last seconds");
+      }
+    });
+    const ds = JSON.parse(ok(["get", "ds", "writer", "-o", "json"]));
+    await eventually(() => {
+      const s = JSON.parse(ok(["get", "ds", "writer", "-o", "json"])).status;
+      assert.deepEqual([s.desiredNumberScheduled, s.numberReady, s.numberAvailable], [2, 2, 2]);
+    });
+    assert.ok(ds.metadata.uid);
+  });
+
+  test("agent kill -9 and restart: containers keep their pid, start time and restartCount; output went on", async () => {
+    const pod = podsJson("app=writer").find((p) => p.spec.nodeName === "agent-a");
+    const before = pod.status.containerStatuses[0];
+    const uid = pod.metadata.uid;
+    const pidsBefore = markedPids(uid);
+    assert.ok(pidsBefore.length > 0);
+    await agents.get("agent-a")!.stop("SIGKILL");
+    const logDir = join(dataOf("agent-a"), "pods", `default_${pod.metadata.name}_${uid}`, "w");
+    const linesAt = () => readFileSync(join(logDir, "0.log"), "utf8").trim().split("\n").length;
+    const linesWhenKilled = linesAt();
+    await sleep(2500);
+    assert.ok(linesAt() > linesWhenKilled, "the container logged while the agent was down");
+    agents.set("agent-a", await startAgent(server.kubeconfig, "agent-a", dataOf("agent-a"), "127.0.0.2"));
+    await sleep(2000);
+    const after = podsJson("app=writer").find((p) => p.metadata.uid === uid).status.containerStatuses[0];
+    assert.equal(after.restartCount, before.restartCount);
+    assert.deepEqual(after.state, before.state);
+    assert.equal(after.containerID, before.containerID);
+    assert.ok(markedPids(uid).includes(pidsBefore[0]), "the same processes run");
+  });
+
+  test("deleting a pod leaves no process with its marker (setsid and double-forked children too)", async () => {
+    ok(
+      ["apply", "-f", "-"],
+      `apiVersion: v1
+kind: Pod
+metadata: {name: forker}
+spec:
+  nodeName: agent-b
+  terminationGracePeriodSeconds: 2
+  containers:
+  - name: main
+    image: busybox
+    command: ["/bin/sh", "-c", "setsid sleep 1000 & (sh -c 'sleep 1000 &' &); trap '' TERM; while :; do sleep 0.2; done"]
+`,
+    );
+    const pod = await eventually(() => {
+      const p = JSON.parse(ok(["get", "pod", "forker", "-o", "json"]));
+      assert.equal(p.status.phase, "Running");
+      return p;
+    });
+    const uid = pod.metadata.uid;
+    await eventually(() => assert.ok(markedPids(uid).length >= 3));
+    const t0 = Date.now();
+    ok(["delete", "pod", "forker", "--wait=true"]);
+    await eventually(() => assert.deepEqual(markedPids(uid), []), 4000, 100);
+    assert.ok(Date.now() - t0 < 2000 + 2000 + 1000, "gone within grace + 2 s");
+    assert.equal(existsSync(join(dataOf("agent-b"), "containers", uid)), false);
+  });
+
+  test("a crashing container shows CrashLoopBackOff with growing back-off and its last exit code", async () => {
+    ok([
+      "run",
+      "crasher",
+      "--image=busybox",
+      "--overrides",
+      '{"spec":{"nodeName":"agent-a"}}',
+      "--",
+      "sh",
+      "-c",
+      "exit 3",
+    ]);
+    const cs = await eventually(() => {
+      const p = JSON.parse(ok(["get", "pod", "crasher", "-o", "json"]));
+      const s = p.status.containerStatuses?.[0];
+      assert.equal(s?.state?.waiting?.reason, "CrashLoopBackOff");
+      assert.ok(s.restartCount >= 1);
+      return s;
+    }, 30_000);
+    assert.equal(cs.lastState.terminated.exitCode, 3);
+    assert.match(
+      cs.state.waiting.message,
+      /^back-off (10|20)s restarting failed container=crasher pod=crasher_default\(/,
+    );
+    assert.match(ok(["get", "pod", "crasher"]), /crasher\s+0\/1\s+CrashLoopBackOff/);
+    const events = ok(["get", "events", "--field-selector", "involvedObject.name=crasher"]);
+    assert.match(
+      events,
+      /BackOff\s+pod\/crasher\s+Back-off restarting failed container crasher in pod crasher_default/,
+    );
+    ok(["delete", "pod", "crasher", "--wait=false"]);
+  });
+
+  test("agent SIGTERM stops every container of the node", async () => {
+    const uids = podsJson("app=writer")
+      .filter((p) => p.spec.nodeName === "agent-b")
+      .map((p) => p.metadata.uid);
+    assert.equal(uids.length, 1);
+    assert.ok(markedPids(uids[0]).length > 0);
+    await agents.get("agent-b")!.stop("SIGTERM");
+    assert.deepEqual(markedPids(uids[0]), []);
+    // The runtime's records stay: a new agent starts from them.
+    assert.ok(readdirSync(join(dataOf("agent-b"), "containers")).includes(uids[0]));
+  });
+});

@@ -1,6 +1,7 @@
 // The node agent: registers this machine as a Node (or re-adopts it), keeps its Lease and status fresh, watches
 // only the pods bound to it, and runs each through a PodWorker on the container runtime. Containers outlive the
 // agent: on start it adopts what the runtime still runs and cleans up after pods deleted while it was away.
+import type { Duplex } from "node:stream";
 import { ApiError } from "../api/errors.ts";
 import type { KubeObject } from "../api/object.ts";
 import { type ApiClient, CONFIG_MAPS, LEASES, NODES, PODS, SECRETS } from "../client/client.ts";
@@ -22,6 +23,7 @@ import {
 import type { SourceLookup } from "./container-env.ts";
 import { hostFacts } from "./host-info.ts";
 import type { ImageMap } from "./image-map.ts";
+import { NodeServer } from "./node-server.ts";
 import { PodWorker, type PodWorkerContext } from "./pod-worker.ts";
 import type { ContainerRuntime } from "./runtime/runtime.ts";
 
@@ -44,6 +46,8 @@ export interface AgentOptions {
   leaseDurationSeconds?: number;
   maxPods?: number;
   log?: (line: string) => void;
+  /** Opens the agent's tunnel to the API server (logs); without it the node serves no such requests. */
+  openTunnel?: (path: string) => Promise<Duplex>;
 }
 
 export class Agent {
@@ -58,6 +62,7 @@ export class Agent {
   private lastStatusAt = 0;
   private timers: TimerHandle[] = [];
   private ticker?: NodeJS.Timeout;
+  private nodeServer?: NodeServer;
   private stopped = false;
 
   constructor(private readonly opts: AgentOptions) {
@@ -144,6 +149,16 @@ export class Agent {
       );
       this.workers.set(uid, orphan);
       orphan.forget();
+    }
+    if (this.opts.openTunnel) {
+      this.nodeServer = new NodeServer({
+        nodeName: this.name,
+        runtime: this.opts.runtime,
+        findPod: (ns, name) => this.pods.get(ns, name),
+        openTunnel: this.opts.openTunnel,
+        log: (l) => this.log(l),
+      });
+      this.nodeServer.start();
     }
     this.ticker = setInterval(() => this.tick(), POD_POLL_MS);
     this.schedule(this.leaseRenewMs(), () => this.renewLease());
@@ -268,6 +283,7 @@ export class Agent {
     this.stopped = true;
     if (this.ticker) clearInterval(this.ticker);
     for (const t of this.timers) t.cancel();
+    this.nodeServer?.stop();
     this.pods.stop();
     if (opts.stopPods) {
       const uids = new Set([...this.workers.keys(), ...(await this.opts.runtime.pods())]);

@@ -10,8 +10,10 @@ import type { Clock, TimerHandle } from "../controllers/runtime/clock.ts";
 import type { EventRecorder } from "../controllers/runtime/events.ts";
 import { podStatusDiffers, podStatusPatch } from "../hollow/pod-status.ts";
 import { ContainerConfigError, containerEnv, expandCommand, type SourceLookup } from "./container-env.ts";
+import { ContainerProbes } from "./container-probes.ts";
 import { type ImageMap, imageNotRunMessage, resolveCommand } from "./image-map.ts";
 import { agentPodStatus, type ContainerView } from "./pod-status.ts";
+import { runProbe } from "./probe.ts";
 import type { ContainerRecord, ContainerRuntime } from "./runtime/runtime.ts";
 
 /** CrashLoopBackOff: 10 s doubling to 5 min; forgotten after 10 min without a crash (kubelet's backoff). */
@@ -49,6 +51,8 @@ export class PodWorker {
   private readonly waiting = new Map<string, { reason: string; message?: string }>();
   private failed = false;
   private readonly standInWarned = new Set<string>();
+  /** Probes of the current run of each container that has any. */
+  private readonly probes = new Map<string, ContainerProbes>();
 
   constructor(
     private readonly ctx: PodWorkerContext,
@@ -123,6 +127,7 @@ export class PodWorker {
   async shutdown(maxGraceMs: number): Promise<void> {
     this.done = true;
     this.timer?.cancel();
+    this.stopProbes();
     while (this.running) await new Promise((r) => setTimeout(r, 20));
     await this.stopAll(Math.min(this.graceMs(), maxGraceMs));
   }
@@ -162,6 +167,7 @@ export class PodWorker {
   private finish(): void {
     this.done = true;
     this.timer?.cancel();
+    this.stopProbes();
     this.onFinished(this.uid);
   }
 
@@ -229,14 +235,7 @@ export class PodWorker {
     const { pod } = this;
     let env: Record<string, string>;
     try {
-      env = await containerEnv({
-        pod,
-        container: c,
-        hostIP: this.ctx.hostIP,
-        podIP: this.ctx.hostIP,
-        nodeAllocatable: this.ctx.nodeAllocatable,
-        lookup: this.ctx.lookup,
-      });
+      env = await this.envFor(c);
     } catch (e) {
       if (!(e instanceof ContainerConfigError)) throw e;
       this.waiting.set(c.name, { reason: "CreateContainerConfigError", message: e.message });
@@ -269,16 +268,92 @@ export class PodWorker {
     this.ctx.recorder.event(pod, "Normal", "Started", `Started container ${c.name}`);
   }
 
+  private stopProbes(): void {
+    for (const p of this.probes.values()) p.stop();
+    this.probes.clear();
+  }
+
   private async views(): Promise<Map<string, ContainerView>> {
     const records = await this.ctx.runtime.inspect(this.uid);
     const views = new Map<string, ContainerView>();
+    const terminating = !!this.pod.metadata.deletionTimestamp;
     for (const c of [...(this.pod.spec?.initContainers ?? []), ...(this.pod.spec?.containers ?? [])]) {
       const record = records.get(c.name);
       const running = record !== undefined && record.finishedAt === undefined;
       const waiting = running ? undefined : this.waiting.get(c.name);
-      views.set(c.name, { record, previous: record?.previous, waiting, ready: running, started: running });
+      const probes = running && !terminating ? await this.probesFor(c, record) : undefined;
+      if (!running) this.dropProbes(c.name);
+      views.set(c.name, {
+        record,
+        previous: record?.previous,
+        waiting,
+        ready: running && (probes?.ready ?? true),
+        started: running && (probes?.started ?? true),
+      });
     }
     return views;
+  }
+
+  private dropProbes(name: string): void {
+    this.probes.get(name)?.stop();
+    this.probes.delete(name);
+  }
+
+  /** The probes of a container's current run, started on first sight of that run. */
+  private async probesFor(c: any, record: ContainerRecord): Promise<ContainerProbes | undefined> {
+    if (!c.startupProbe && !c.readinessProbe && !c.livenessProbe) return undefined;
+    const existing = this.probes.get(c.name);
+    if (existing?.containerID === record.containerID) return existing;
+    this.dropProbes(c.name);
+    let env: Record<string, string> = {};
+    try {
+      env = await this.envFor(c);
+    } catch {}
+    const probes = new ContainerProbes(
+      record.containerID,
+      c,
+      record.startedAt,
+      {
+        podIP: this.ctx.hostIP,
+        ports: c.ports ?? [],
+        env: { ...env, LOCI_POD_UID: this.uid, LOCI_CONTAINER_NAME: c.name },
+        workingDir: c.workingDir,
+      },
+      {
+        clock: this.ctx.clock,
+        run: runProbe,
+        unhealthy: (message) => this.ctx.recorder.event(this.pod, "Warning", "Unhealthy", message),
+        changed: () => this.kick(),
+        failed: (kind, _output) => {
+          this.ctx.recorder.event(
+            this.pod,
+            "Normal",
+            "Killing",
+            `Container ${c.name} failed ${kind} probe, will be restarted`,
+          );
+          const probe = kind === "liveness" ? c.livenessProbe : c.startupProbe;
+          const graceMs =
+            (probe.terminationGracePeriodSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
+          this.ctx.runtime
+            .stop(this.uid, c.name, graceMs)
+            .catch((e) => this.ctx.log(`pod ${this.key}: stop ${c.name}: ${(e as Error).message}`))
+            .finally(() => this.kick());
+        },
+      },
+    );
+    this.probes.set(c.name, probes);
+    return probes;
+  }
+
+  private envFor(c: any): Promise<Record<string, string>> {
+    return containerEnv({
+      pod: this.pod,
+      container: c,
+      hostIP: this.ctx.hostIP,
+      podIP: this.ctx.hostIP,
+      nodeAllocatable: this.ctx.nodeAllocatable,
+      lookup: this.ctx.lookup,
+    });
   }
 
   private async postStatus(views: Map<string, ContainerView>): Promise<void> {

@@ -97,6 +97,7 @@ export const RESOURCES: ResourceInfo[] = [
       statusSub,
       { name: "binding", verbs: ["create"], group: "", version: "v1", kind: "Binding" },
       { name: "eviction", verbs: ["create"], group: "policy", version: "v1", kind: "Eviction" },
+      { name: "log", verbs: ["get"] },
     ],
     schema: () => core.Pod,
   }),

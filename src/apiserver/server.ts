@@ -1,7 +1,7 @@
 // `loci server`: the HTTPS API server (HTTP/2 and HTTP/1.1 by ALPN) over the embedded store. It owns the data
 // directory, the PKI, the watch caches (one per resource, fed by one store watch) and the registries.
 import type { ServerResponse } from "node:http";
-import type { Http2ServerResponse, Http2Session } from "node:http2";
+import type { Http2ServerRequest, Http2ServerResponse, Http2Session } from "node:http2";
 import { join, resolve } from "node:path";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { coreEventToEventsV1, eventsV1ToCoreEvent } from "../api/convert/events.ts";
@@ -22,10 +22,12 @@ import {
 } from "./discovery.ts";
 import { type ApiRequest, type ApiResponse, Handlers } from "./handlers.ts";
 import { ApiMetrics } from "./metrics.ts";
+import { NodeTunnels, TUNNEL_CONTENT_TYPE } from "./node-tunnels.ts";
 import { OPENAPI_V2_PROTOBUF_RESPONSE_CONTENT_TYPE, servedOpenApiV2Protobuf } from "./openapi/protobuf.ts";
 import { servedOpenApiV2 } from "./openapi/v2.ts";
 import { buildOpenApiV3Index, servedOpenApiV3 } from "./openapi/v3.ts";
 import { ensurePki } from "./pki.ts";
+import { streamPodLog } from "./pod-log.ts";
 import { Registry, type StorageCodec } from "./registry.ts";
 import { parseRequestPath } from "./request-info.ts";
 import { seedObjects, strategyFor } from "./strategies/index.ts";
@@ -62,6 +64,8 @@ export interface ServerOptions {
 
 export class ApiServer {
   readonly metrics = new ApiMetrics();
+  /** Connections opened by node agents, for the requests the API server makes to nodes (logs). */
+  readonly tunnels = new NodeTunnels();
   private readonly registries = new Map<string, Registry>();
   private readonly sessions = new Set<Http2Session>();
   private revision = 0;
@@ -250,6 +254,8 @@ export class ApiServer {
     });
     app.removeAllContentTypeParsers();
     app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: maxBytes }, (_req, body, done) => done(null, body));
+    // A tunnel's body is the agent's half of a byte stream: left unread here, taken over by the route.
+    app.addContentTypeParser(TUNNEL_CONTENT_TYPE, (_req, _payload, done) => done(null, undefined));
     app.setErrorHandler((err: Error, _req, reply) => {
       let api: ApiError;
       if (err instanceof ApiError) api = err;
@@ -323,6 +329,13 @@ export class ApiServer {
         .header("etag", served.etag)
         .header("cache-control", "public, immutable")
         .send(served.json);
+    });
+    app.post("/loci/v1/nodes/:name/tunnel", (req, reply) => {
+      const stream = (req.raw as unknown as Http2ServerRequest).stream;
+      if (!stream) throw errors.badRequest("a node tunnel needs HTTP/2");
+      reply.hijack();
+      stream.respond({ ":status": 200, "content-type": TUNNEL_CONTENT_TYPE });
+      this.tunnels.attach((req.params as { name: string }).name, stream);
     });
     app.get("/api", (req, reply) => this.discovery(req, reply, true));
     app.get("/apis", (req, reply) => this.discovery(req, reply, false));
@@ -420,6 +433,8 @@ export class ApiServer {
     const q = apiReq.query;
     const sub = ri.subresource;
     const isWatch = r.method === "GET" && !ri.name && (q.watch === "true" || q.watch === "1");
+    // Responses written to `raw` as they come: watches and pod logs.
+    const isStream = isWatch || (r.method === "GET" && sub === "log");
     const verb = isWatch ? "WATCH" : r.method === "GET" && !ri.name ? "LIST" : r.method;
     const started = process.hrtime.bigint();
     if (ri.info.namespaced && !ri.namespace && ri.name) {
@@ -430,7 +445,7 @@ export class ApiServer {
     }
     let res: ApiResponse;
     try {
-      if (isWatch) {
+      if (isStream) {
         hijack();
         res = await this.dispatch(r.method, apiReq, reg);
       } else {
@@ -439,7 +454,7 @@ export class ApiServer {
     } catch (e) {
       const code = e instanceof ApiError ? e.code : 500;
       this.countRequest(verb, ri.info, code, sub);
-      if (isWatch) {
+      if (isStream) {
         const status = (e instanceof ApiError ? e : errors.internal((e as Error).message)).toStatus();
         raw.writeHead(status.code, { "content-type": "application/json" });
         raw.end(JSON.stringify(status));
@@ -463,6 +478,9 @@ export class ApiServer {
     const notAllowed = () => errors.methodNotAllowed(`the server does not allow this method on the requested resource`);
     switch (method) {
       case "GET":
+        if (name && subresource === "log") {
+          return streamPodLog(reg.get(req.ri.namespace ?? "", name).obj, req.query, this.tunnels, req.raw);
+        }
         if (name) return this.handlers.get(req, reg);
         if (req.query.watch === "true" || req.query.watch === "1") return this.handlers.watch(req, reg);
         return this.handlers.list(req, reg);
@@ -487,6 +505,7 @@ export class ApiServer {
 
   async close(): Promise<void> {
     if (this.compactionFollower) clearInterval(this.compactionFollower);
+    this.tunnels.closeAll();
     if (this.app) {
       // Open watches keep HTTP/2 sessions alive: cut them so close() returns and clients see the server go, as
       // they would when the process exits.

@@ -10,6 +10,7 @@ import { loadImageMap } from "../agent/image-map.ts";
 import { ProcessRuntime } from "../agent/runtime/process/process-runtime.ts";
 import { parseQuantity, quantityToNumber } from "../api/quantity.ts";
 import { isDNS1123Subdomain } from "../api/validation/names.ts";
+import { TUNNEL_CONTENT_TYPE } from "../apiserver/node-tunnels.ts";
 import { HttpClient } from "../client/http-client.ts";
 import { parseLabels, parseTaints } from "../hollow/flags.ts";
 import { parseDuration } from "./duration.ts";
@@ -186,6 +187,7 @@ export async function agentCommand(argv: string[]): Promise<void> {
     statusUpdateFrequencyMs: settings.statusUpdateFrequencyMs,
     leaseDurationSeconds: settings.leaseDurationSeconds,
     log: (l) => process.stderr.write(`${new Date().toISOString()} ${l}\n`),
+    openTunnel: (path) => client.openStream(path, TUNNEL_CONTENT_TYPE),
   });
   await agent.start();
   process.stdout.write(

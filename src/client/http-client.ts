@@ -220,6 +220,37 @@ export class HttpClient extends RestClient {
     return stream;
   }
 
+  /**
+   * Opens a long-lived duplex stream: a POST whose request body stays open and whose response body answers it
+   * (a node agent's tunnel). Resolves once the server accepts it with 200.
+   */
+  openStream(path: string, contentType: string): Promise<ClientHttp2Stream> {
+    return new Promise((resolve, reject) => {
+      const headers: Record<string, string> = {
+        [constants.HTTP2_HEADER_METHOD]: "POST",
+        [constants.HTTP2_HEADER_PATH]: this.prefix + path,
+        "content-type": contentType,
+        "user-agent": this.userAgent,
+      };
+      if (this.target.token) headers.authorization = `Bearer ${this.target.token}`;
+      let stream: ClientHttp2Stream;
+      try {
+        stream = this.sessionOf(this.slots[0]).request(headers, { endStream: false });
+      } catch (e) {
+        reject(streamFailure(e as Error));
+        return;
+      }
+      stream.once("error", (e: Error) => reject(streamFailure(e)));
+      stream.once("response", (h: IncomingHttpHeaders) => {
+        const status = Number(h[constants.HTTP2_HEADER_STATUS]);
+        if (status === 200) return resolve(stream);
+        const chunks: Buffer[] = [];
+        stream.on("data", (c: Buffer) => chunks.push(c));
+        stream.on("end", () => reject(errorFromResponse(status, Buffer.concat(chunks).toString("utf8"))));
+      });
+    });
+  }
+
   private sessionOf(slot: Slot): ClientHttp2Session {
     const s = slot.session;
     if (s && !s.closed && !s.destroyed) return s;

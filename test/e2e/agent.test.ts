@@ -2,7 +2,7 @@
 // containers are real processes. Checks what a user sees through kubectl and what the machine shows (/proc).
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -159,6 +159,30 @@ spec:
     assert.ok(markedPids(uid).includes(pidsBefore[0]), "the same processes run");
   });
 
+  test("kubectl logs through the API server: --tail, --timestamps, -f, errors with the kubelet's words", async () => {
+    const pod = podsJson("app=writer").find((p) => p.spec.nodeName === "agent-b");
+    const name = pod.metadata.name;
+    const all = ok(["logs", name]);
+    assert.match(all, /^(wrote agent-b\n)+$/);
+    assert.equal(ok(["logs", name, "--tail=2"]), "wrote agent-b\nwrote agent-b\n");
+    assert.match(
+      ok(["logs", name, "--tail=1", "--timestamps"]),
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z wrote agent-b\n$/,
+    );
+    const follow = k.start(["logs", "-f", name, "--tail=0"]);
+    try {
+      await eventually(() => assert.match(follow.output(), /wrote agent-b\nwrote agent-b\n/), 10_000);
+    } finally {
+      follow.stop();
+    }
+    const r = k.run(["logs", name, "--previous"]);
+    assert.notEqual(r.code, 0);
+    assert.match(
+      r.stderr,
+      /Error from server \(BadRequest\): previous terminated container "w" in pod "writer-\w+" not found/,
+    );
+  });
+
   test("deleting a pod leaves no process with its marker (setsid and double-forked children too)", async () => {
     ok(
       ["apply", "-f", "-"],
@@ -185,7 +209,7 @@ spec:
     ok(["delete", "pod", "forker", "--wait=true"]);
     await eventually(() => assert.deepEqual(markedPids(uid), []), 4000, 100);
     assert.ok(Date.now() - t0 < 2000 + 2000 + 1000, "gone within grace + 2 s");
-    assert.equal(existsSync(join(dataOf("agent-b"), "containers", uid)), false);
+    await eventually(() => assert.equal(existsSync(join(dataOf("agent-b"), "containers", uid)), false), 3000);
   });
 
   test("a crashing container shows CrashLoopBackOff with growing back-off and its last exit code", async () => {
@@ -198,7 +222,7 @@ spec:
       "--",
       "sh",
       "-c",
-      "exit 3",
+      "echo run $(date +%s%N); exit 3",
     ]);
     const cs = await eventually(() => {
       const p = JSON.parse(ok(["get", "pod", "crasher", "-o", "json"]));
@@ -218,7 +242,46 @@ spec:
       events,
       /BackOff\s+pod\/crasher\s+Back-off restarting failed container crasher in pod crasher_default/,
     );
+    // The last run and the one before it, each with its own output.
+    const last = ok(["logs", "crasher"]);
+    const previous = ok(["logs", "crasher", "--previous"]);
+    assert.match(last, /^run \d+\n$/);
+    assert.match(previous, /^run \d+\n$/);
     ok(["delete", "pod", "crasher", "--wait=false"]);
+  });
+
+  test("probes: an httpGet readiness probe makes the pod Ready; a failing exec liveness probe restarts it", async () => {
+    const port = 20000 + (process.pid % 20000);
+    const alive = join(tmp, "alive");
+    writeFileSync(alive, "");
+    const server = `require('http').createServer((q,r)=>r.end('ok')).listen(${port},'127.0.0.2')`;
+    ok(
+      ["apply", "-f", "-"],
+      `apiVersion: v1
+kind: Pod
+metadata: {name: probed}
+spec:
+  nodeName: agent-a
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: web
+    image: node
+    command: ["${process.execPath}", "-e", "${server}"]
+    ports: [{name: http, containerPort: ${port}}]
+    readinessProbe: {httpGet: {path: /, port: http}, periodSeconds: 1}
+    livenessProbe: {exec: {command: [test, -f, "${alive}"]}, periodSeconds: 1, failureThreshold: 2}
+`,
+    );
+    await eventually(() => assert.match(ok(["get", "pod", "probed"]), /probed\s+1\/1\s+Running\s+0/));
+    rmSync(alive);
+    await eventually(() => {
+      const s = JSON.parse(ok(["get", "pod", "probed", "-o", "json"])).status.containerStatuses[0];
+      assert.ok(s.restartCount >= 1);
+    }, 20_000);
+    const events = ok(["get", "events", "--field-selector", "involvedObject.name=probed"]);
+    assert.match(events, /Unhealthy\s+pod\/probed\s+Liveness probe failed:/);
+    assert.match(events, /Killing\s+pod\/probed\s+Container web failed liveness probe, will be restarted/);
+    ok(["delete", "pod", "probed", "--wait=false"]);
   });
 
   test("agent SIGTERM stops every container of the node", async () => {

@@ -42,7 +42,7 @@ export interface ContainerRuntime {
   pods(): Promise<string[]>;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when the run has ended. */
   stop(podUid: string, containerName: string, graceMs: number): Promise<void>;
-  /** Forgets a pod's containers (after they have stopped). */
+  /** Forgets a pod's containers and their logs (after they have stopped). */
   remove(podUid: string): Promise<void>;
   /** Path of a container run's log file. */
   logPath(podLogName: string, containerName: string, attempt: number): string;

@@ -211,6 +211,13 @@ export class ProcessRuntime implements ContainerRuntime {
 
   async remove(podUid: string): Promise<void> {
     await rm(join(this.containersDir, podUid), { recursive: true, force: true });
+    let logDirs: string[] = [];
+    try {
+      logDirs = await readdir(this.podsDir);
+    } catch {}
+    for (const d of logDirs) {
+      if (d.endsWith(`_${podUid}`)) await rm(join(this.podsDir, d), { recursive: true, force: true });
+    }
   }
 }
 

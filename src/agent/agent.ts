@@ -1,6 +1,8 @@
 // The node agent: registers this machine as a Node (or re-adopts it), keeps its Lease and status fresh, watches
 // only the pods bound to it, and runs each through a PodWorker on the container runtime. Containers outlive the
 // agent: on start it adopts what the runtime still runs and cleans up after pods deleted while it was away.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import type { Duplex } from "node:stream";
 import { ApiError } from "../api/errors.ts";
 import type { KubeObject } from "../api/object.ts";
@@ -101,6 +103,8 @@ export class Agent {
       lookup: this.lookup,
       hostIP: opts.nodeIP,
       nodeAllocatable: { cpu: facts.cpu, memory: facts.memory },
+      volumesDir: join(opts.dataDir, "volumes"),
+      canMount: process.getuid?.() === 0 && existsSync("/usr/bin/unshare"),
       log: (l) => this.log(l),
     };
   }
@@ -116,12 +120,15 @@ export class Agent {
   private readonly lookup: SourceLookup = async (kind, namespace, name) => {
     try {
       const obj = await this.opts.client.get(kind === "ConfigMap" ? CONFIG_MAPS : SECRETS, namespace, name);
-      const out: Record<string, string> = {};
-      const data = (obj as any).data ?? {};
-      for (const [k, v] of Object.entries(data)) {
-        out[k] = kind === "Secret" ? Buffer.from(String(v), "base64").toString("utf8") : String(v);
+      const out: Record<string, Buffer> = {};
+      const o = obj as any;
+      if (kind === "Secret") {
+        for (const [k, v] of Object.entries(o.data ?? {})) out[k] = Buffer.from(String(v), "base64");
+        for (const [k, v] of Object.entries(o.stringData ?? {})) out[k] = Buffer.from(String(v));
+      } else {
+        for (const [k, v] of Object.entries(o.data ?? {})) out[k] = Buffer.from(String(v));
+        for (const [k, v] of Object.entries(o.binaryData ?? {})) out[k] = Buffer.from(String(v), "base64");
       }
-      if (kind === "Secret") for (const [k, v] of Object.entries((obj as any).stringData ?? {})) out[k] = String(v);
       return out;
     } catch (e) {
       if (e instanceof ApiError && e.code === 404) return undefined;

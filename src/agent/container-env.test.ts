@@ -26,7 +26,10 @@ test("env: envFrom, values referring to earlier ones, downward API, resources, C
     hostIP: "127.0.0.2",
     podIP: "127.0.0.2",
     nodeAllocatable: { cpu: "2", memory: "4Gi" },
-    lookup: async (kind, ns, name) => data[`${kind}/${ns}/${name}`],
+    lookup: async (kind, ns, name) => {
+      const d = data[`${kind}/${ns}/${name}`];
+      return d && Object.fromEntries(Object.entries(d).map(([k, v]) => [k, Buffer.from(v)]));
+    },
     container: {
       resources: { limits: { memory: "64Mi" } },
       envFrom: [{ configMapRef: { name: "cm" }, prefix: "CM_" }],
@@ -70,7 +73,7 @@ test("a missing ConfigMap or key is a container config error", async () => {
   await assert.rejects(
     containerEnv({
       ...base,
-      lookup: async () => ({}),
+      lookup: async () => ({}) as Record<string, Buffer>,
       container: { env: [{ name: "X", valueFrom: { secretKeyRef: { name: "s", key: "k" } } }] },
     }),
     /couldn't find key k in Secret ns\/s/,

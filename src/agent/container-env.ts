@@ -5,12 +5,12 @@
 import type { KubeObject } from "../api/object.ts";
 import { parseQuantity, quantityToNumber } from "../api/quantity.ts";
 
-/** Reads a ConfigMap's or Secret's data (Secret values already decoded), undefined when absent. */
+/** Reads a ConfigMap's data and binaryData, or a Secret's data (decoded), as bytes; undefined when absent. */
 export type SourceLookup = (
   kind: "ConfigMap" | "Secret",
   namespace: string,
   name: string,
-) => Promise<Record<string, string> | undefined>;
+) => Promise<Record<string, Buffer> | undefined>;
 
 /** Raised when the environment cannot be built; the kubelet shows it as `CreateContainerConfigError`. */
 export class ContainerConfigError extends Error {}
@@ -112,10 +112,13 @@ export async function containerEnv(ctx: EnvContext): Promise<Record<string, stri
   const env: Record<string, string> = {};
   const source = async (kind: "ConfigMap" | "Secret", name: string, optional: boolean) => {
     const data = await ctx.lookup(kind, namespace, name);
-    if (data === undefined && !optional) {
-      throw new ContainerConfigError(`${kind.toLowerCase()} "${name}" not found`);
+    if (data === undefined) {
+      if (!optional) throw new ContainerConfigError(`${kind.toLowerCase()} "${name}" not found`);
+      return undefined;
     }
-    return data;
+    const text: Record<string, string> = {};
+    for (const [k, v] of Object.entries(data)) text[k] = v.toString("utf8");
+    return text;
   };
   for (const from of container.envFrom ?? []) {
     const ref = from.configMapRef ?? from.secretRef;

@@ -3,6 +3,8 @@
 // containers stopped within the grace period and the pod removed with a grace-0 DELETE. Level-based: every
 // `sync()` starts from the runtime's records and the latest pod, so a restarted agent picks up where the last
 // one stopped (running containers are adopted, never started twice).
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
 import { ApiError } from "../api/errors.ts";
 import type { KubeObject } from "../api/object.ts";
 import { type ApiClient, PODS } from "../client/client.ts";
@@ -15,10 +17,13 @@ import { type ImageMap, imageNotRunMessage, resolveCommand } from "./image-map.t
 import { agentPodStatus, type ContainerView } from "./pod-status.ts";
 import { runProbe } from "./probe.ts";
 import type { ContainerRecord, ContainerRuntime } from "./runtime/runtime.ts";
+import { containerMounts, setUpVolumes, VolumeError } from "./volumes.ts";
 
 /** CrashLoopBackOff: 10 s doubling to 5 min; forgotten after 10 min without a crash (kubelet's backoff). */
 export const BACKOFF_INITIAL_MS = 10_000;
 export const BACKOFF_MAX_MS = 300_000;
+/** How often a running pod's configMap, secret and downwardAPI volumes are refreshed. */
+export const VOLUME_REFRESH_MS = 10_000;
 
 export interface PodWorkerContext {
   client: ApiClient;
@@ -29,6 +34,10 @@ export interface PodWorkerContext {
   lookup: SourceLookup;
   hostIP: string;
   nodeAllocatable: Record<string, string>;
+  /** Where pods' own volumes (emptyDir, configMap, …) live: `<volumesDir>/<pod uid>/`. */
+  volumesDir: string;
+  /** Volumes can be bind-mounted at their mountPaths (root, with util-linux unshare). */
+  canMount: boolean;
   log(line: string): void;
 }
 
@@ -51,6 +60,9 @@ export class PodWorker {
   private readonly waiting = new Map<string, { reason: string; message?: string }>();
   private failed = false;
   private readonly standInWarned = new Set<string>();
+  /** Volume name → host path, once set up; when they were last refreshed. */
+  private volumes?: Map<string, string>;
+  private volumesAt = 0;
   /** Probes of the current run of each container that has any. */
   private readonly probes = new Map<string, ContainerProbes>();
 
@@ -137,6 +149,7 @@ export class PodWorker {
     if (this.gone) {
       await this.stopAll(0);
       await runtime.remove(this.uid);
+      await rm(join(this.ctx.volumesDir, this.uid), { recursive: true, force: true });
       this.finish();
       return;
     }
@@ -152,6 +165,7 @@ export class PodWorker {
         if (!(e instanceof ApiError && (e.code === 404 || e.code === 409))) throw e;
       }
       await runtime.remove(this.uid);
+      await rm(join(this.ctx.volumesDir, this.uid), { recursive: true, force: true });
       this.finish();
       return;
     }
@@ -172,7 +186,36 @@ export class PodWorker {
   }
 
   /** Starts or restarts what should run now. */
+  /**
+   * Sets up the pod's volumes before its first container, and refreshes them while it runs. A volume that cannot
+   * be set up is a FailedMount Warning; no container starts until it can (retried every 10 s).
+   */
+  private async ensureVolumes(): Promise<boolean> {
+    const now = this.ctx.clock.now();
+    if (this.volumes && now - this.volumesAt < VOLUME_REFRESH_MS) return true;
+    try {
+      this.volumes = await setUpVolumes({
+        pod: this.pod,
+        podDir: join(this.ctx.volumesDir, this.uid),
+        lookup: this.ctx.lookup,
+        hostIP: this.ctx.hostIP,
+        podIP: this.ctx.hostIP,
+        nodeAllocatable: this.ctx.nodeAllocatable,
+      });
+      this.volumesAt = now;
+      return true;
+    } catch (e) {
+      if (!(e instanceof VolumeError)) throw e;
+      this.ctx.recorder.event(this.pod, "Warning", "FailedMount", e.message);
+      this.volumesAt = now;
+      this.wakeAt(now + VOLUME_REFRESH_MS);
+      // Volumes already in use stay as they were; a pod that never got them waits.
+      return this.volumes !== undefined;
+    }
+  }
+
   private async advance(): Promise<void> {
+    if (!(await this.ensureVolumes())) return;
     const records = await this.ctx.runtime.inspect(this.uid);
     const policy = this.pod.spec?.restartPolicy ?? "Always";
     for (const c of this.pod.spec?.initContainers ?? []) {
@@ -254,8 +297,21 @@ export class PodWorker {
       HOSTNAME: pod.spec?.hostname ?? pod.metadata.name ?? "",
       HOME: process.env.HOME ?? "/",
     };
+    const mounts = resolved.standIn ? [] : await containerMounts(c, this.volumes ?? new Map());
+    // A volume already at its mountPath on the host (hostPath, same path, writable) needs no mount.
+    const needed = mounts.filter((m) => m.source !== m.target || m.readOnly);
+    if (needed.length && !this.ctx.canMount) {
+      const message = `mounting volumes at ${needed.map((m) => m.target).join(", ")} needs a mount namespace: run the agent as root (with util-linux unshare)`;
+      if (this.waiting.get(c.name)?.reason !== "CreateContainerError") {
+        this.ctx.recorder.event(pod, "Warning", "Failed", `Error: ${message}`);
+      }
+      this.waiting.set(c.name, { reason: "CreateContainerError", message });
+      this.wakeAt(this.ctx.clock.now() + VOLUME_REFRESH_MS);
+      return;
+    }
     await this.ctx.runtime.start({
       podUid: this.uid,
+      mounts: needed,
       podLogName: `${pod.metadata.namespace}_${pod.metadata.name}_${this.uid}`,
       containerName: c.name,
       attempt,

@@ -54,6 +54,7 @@ async function startAgent(kubeconfig: string, name: string, dataDir: string, ip:
 }
 
 const binary = kubectlBinary(33);
+const isRoot = process.getuid?.() === 0;
 
 describe("loci agent with the process runtime", { skip: binary ? false : "kubectl.1.33 is not installed" }, () => {
   let server: RunningServer;
@@ -97,7 +98,10 @@ describe("loci agent with the process runtime", { skip: binary ? false : "kubect
     assert.ok(Number(a.status.capacity.cpu) >= 1);
   });
 
-  test("a DaemonSet writing its node name (downward API) every second: one fresh file per node", async () => {
+  test("a DaemonSet writing its node name (downward API) into a hostPath volume: one fresh file per node", async () => {
+    // As root the container sees the hostPath folder at another path (its own mount namespace); otherwise at
+    // the same path, which needs no mount.
+    const mounted = isRoot ? join(tmp, "in-container") : out;
     ok(
       ["apply", "-f", "-"],
       `apiVersion: apps/v1
@@ -112,9 +116,12 @@ spec:
       containers:
       - name: w
         image: busybox
-        command: ["/bin/sh", "-c", "mkdir -p ${out}; while :; do echo $(NODE) > ${out}/$(NODE); echo wrote $(NODE); sleep 1; done"]
+        command: ["/bin/sh", "-c", "while :; do echo $(NODE) > ${mounted}/$(NODE); echo wrote $(NODE); sleep 1; done"]
         env:
         - {name: NODE, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}
+        volumeMounts: [{name: out, mountPath: ${mounted}}]
+      volumes:
+      - {name: out, hostPath: {path: ${out}, type: DirectoryOrCreate}}
 `,
     );
     await eventually(() => {
@@ -181,6 +188,65 @@ spec:
       r.stderr,
       /Error from server \(BadRequest\): previous terminated container "w" in pod "writer-\w+" not found/,
     );
+  });
+
+  test("volumes: a ConfigMap update reaches the mounted file; env from a Secret; downwardAPI files", {
+    skip: isRoot ? false : "mounting volumes needs root",
+  }, async () => {
+    ok(["create", "configmap", "settings", "--from-literal=color=blue"]);
+    ok(["create", "secret", "generic", "creds", "--from-literal=password=hunter2"]);
+    const at = join(tmp, "in-reader");
+    ok(
+      ["apply", "-f", "-"],
+      `apiVersion: v1
+kind: Pod
+metadata: {name: reader, labels: {tier: backend}}
+spec:
+  nodeName: agent-a
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: r
+    image: busybox
+    command: ["/bin/sh", "-c", "while :; do echo color=$(cat ${at}/cfg/color) pw=$PW labels=$(cat ${at}/info/labels); sleep 1; done"]
+    env: [{name: PW, valueFrom: {secretKeyRef: {name: creds, key: password}}}]
+    volumeMounts:
+    - {name: cfg, mountPath: ${at}/cfg, readOnly: true}
+    - {name: info, mountPath: ${at}/info}
+  volumes:
+  - {name: cfg, configMap: {name: settings}}
+  - {name: info, downwardAPI: {items: [{path: labels, fieldRef: {fieldPath: metadata.labels}}]}}
+`,
+    );
+    await eventually(() =>
+      assert.match(ok(["logs", "reader", "--tail=1"]), /^color=blue pw=hunter2 labels=tier="backend"\n$/),
+    );
+    ok(["patch", "configmap", "settings", "-p", '{"data":{"color":"red"}}']);
+    // The kubelet's sync period bounds how long an update takes; loci refreshes every 10 s.
+    await eventually(() => assert.match(ok(["logs", "reader", "--tail=1"]), /^color=red /), 20_000);
+    ok(["delete", "pod", "reader", "--wait=false"]);
+  });
+
+  test("an unsupported volume keeps the pod Pending with a FailedMount event", async () => {
+    ok(
+      ["apply", "-f", "-"],
+      `apiVersion: v1
+kind: Pod
+metadata: {name: claims}
+spec:
+  nodeName: agent-a
+  containers: [{name: c, image: busybox, command: [sleep, "100"], volumeMounts: [{name: data, mountPath: /data}]}]
+  volumes: [{name: data, persistentVolumeClaim: {claimName: nope}}]
+`,
+    );
+    await eventually(() => {
+      const events = ok(["get", "events", "--field-selector", "involvedObject.name=claims"]);
+      assert.match(
+        events,
+        /FailedMount\s+pod\/claims\s+MountVolume.SetUp failed for volume "data" : volume type "persistentVolumeClaim" is not supported by the process runtime/,
+      );
+    });
+    assert.match(ok(["get", "pod", "claims"]), /claims\s+0\/1\s+ContainerCreating/);
+    ok(["delete", "pod", "claims", "--wait=false"]);
   });
 
   test("deleting a pod leaves no process with its marker (setsid and double-forked children too)", async () => {

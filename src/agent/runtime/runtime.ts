@@ -12,6 +12,8 @@ export interface ContainerLaunch {
   command: string[];
   env: Record<string, string>;
   workingDir?: string;
+  /** Bind mounts into the container's own mount namespace (volumes at their mountPaths). */
+  mounts?: { source: string; target: string; readOnly: boolean }[];
 }
 
 /** A container run as the runtime last saw it. */

@@ -85,7 +85,7 @@ export class ProcessRuntime implements ContainerRuntime {
     const spec = {
       podUid: launch.podUid,
       containerName: launch.containerName,
-      command: launch.command,
+      command: launch.mounts?.length ? withMounts(launch.mounts, launch.command) : launch.command,
       workingDir: launch.workingDir,
       env: { ...launch.env, LOCI_POD_UID: launch.podUid, LOCI_CONTAINER_NAME: launch.containerName },
       logPath,
@@ -219,6 +219,31 @@ export class ProcessRuntime implements ContainerRuntime {
       if (d.endsWith(`_${podUid}`)) await rm(join(this.podsDir, d), { recursive: true, force: true });
     }
   }
+}
+
+const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+
+/**
+ * The command run inside a private mount namespace (util-linux `unshare`, needs root) after bind-mounting each
+ * volume at its mountPath, parents first; mount points missing on the host are created (empty), as for hostPath.
+ * `unshare` and the shell exec into the command, so it keeps the container's pid.
+ */
+export function withMounts(
+  mounts: { source: string; target: string; readOnly: boolean }[],
+  command: string[],
+): string[] {
+  const lines: string[] = [];
+  for (const m of [...mounts].sort((a, b) => a.target.length - b.target.length)) {
+    const src = quote(m.source);
+    const dst = quote(m.target);
+    lines.push(
+      `if [ -d ${src} ]; then mkdir -p ${dst}; else mkdir -p "$(dirname ${dst})"; [ -e ${dst} ] || : > ${dst}; fi`,
+    );
+    lines.push(`mount --bind ${src} ${dst}`);
+    if (m.readOnly) lines.push(`mount -o remount,bind,ro ${dst}`);
+  }
+  lines.push('exec "$@"');
+  return ["unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-ec", lines.join("\n"), "sh", ...command];
 }
 
 /** Kills processes carrying a container's markers (what a dead supervisor can no longer clean up). */

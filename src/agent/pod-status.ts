@@ -130,16 +130,21 @@ export function agentPodStatus(input: PodStatusInput): Record<string, any> {
 
   const initStatuses = inits.map((c) => containerStatus(c, views.get(c.name)));
   const appStatuses = apps.map((c) => containerStatus(c, views.get(c.name)));
-  const initDone = (s: any) => s.state.terminated?.exitCode === 0;
+  const sidecar = new Set(inits.filter((c) => c.restartPolicy === "Always").map((c) => c.name));
+  // A sidecar counts as initialized once it runs and has started; an ordinary init container once it succeeded.
+  const initDone = (s: any) => (sidecar.has(s.name) ? !!s.started : s.state.terminated?.exitCode === 0);
   const incompleteInits = initStatuses.filter((s) => !initDone(s)).map((s) => s.name);
-  const initialized = incompleteInits.length === 0;
+  // Once an app container has run the pod stays initialized, whatever its sidecars do afterwards.
+  const initialized = incompleteInits.length === 0 || apps.some((c) => views.get(c.name)?.record !== undefined);
 
   let phase: string;
   if (input.failed) phase = "Failed";
   else if (!initialized) phase = "Pending";
   else phase = appPhase(restartPolicy, appStatuses);
 
-  const unready = appStatuses.filter((s) => !s.ready).map((s) => s.name);
+  const unready = [...initStatuses.filter((s) => sidecar.has(s.name)), ...appStatuses]
+    .filter((s) => !s.ready)
+    .map((s) => s.name);
   const completed = phase === "Succeeded" || phase === "Failed";
   const readyReason = completed ? "PodCompleted" : "ContainersNotReady";
   const readyMessage = completed ? undefined : `containers with unready status: ${goList(unready)}`;

@@ -124,15 +124,77 @@ export class PodWorker {
   /** Stops every container of the pod (in parallel), with Killing events for pods the API knows. */
   async stopAll(graceMs: number): Promise<void> {
     const records = await this.ctx.runtime.inspect(this.uid);
-    const stops: Promise<void>[] = [];
-    for (const [name, rec] of records) {
-      if (rec.finishedAt !== undefined) continue;
-      if (this.pod.metadata.namespace) {
-        this.ctx.recorder.event(this.pod, "Normal", "Killing", `Stopping container ${name}`);
+    const specs = new Map<string, any>();
+    for (const c of [...(this.pod.spec?.initContainers ?? []), ...(this.pod.spec?.containers ?? [])])
+      specs.set(c.name, c);
+    // App containers (and ordinary init containers) first, sidecars after them, as the kubelet does.
+    const started = Date.now();
+    for (const sidecars of [false, true]) {
+      const stops: Promise<void>[] = [];
+      for (const [name, rec] of records) {
+        if (rec.finishedAt !== undefined || (specs.get(name)?.restartPolicy === "Always") !== sidecars) continue;
+        if (this.pod.metadata.namespace) {
+          this.ctx.recorder.event(this.pod, "Normal", "Killing", `Stopping container ${name}`);
+        }
+        const left = graceMs === 0 ? 0 : Math.max(graceMs - (Date.now() - started), 2000);
+        stops.push(this.stopContainer(specs.get(name), name, rec, left));
       }
-      stops.push(this.ctx.runtime.stop(this.uid, name, graceMs));
+      await Promise.all(stops);
     }
-    await Promise.all(stops);
+  }
+
+  /**
+   * The kubelet's killContainer: the preStop hook first (its time counts against the grace period), then
+   * SIGTERM, then SIGKILL when the rest of the grace period (at least 2 s after a hook) is over.
+   */
+  private async stopContainer(c: any, name: string, rec: ContainerRecord, graceMs: number): Promise<void> {
+    const hook = c?.lifecycle?.preStop;
+    let remaining = graceMs;
+    if (hook && graceMs > 0) {
+      const started = Date.now();
+      const result = await this.runHook(c, rec, hook, graceMs);
+      if (!result.ok && this.pod.metadata.namespace) {
+        const what = hook.exec ? `Exec lifecycle hook (${JSON.stringify(hook.exec.command ?? [])})` : "PreStop hook";
+        this.ctx.recorder.event(
+          this.pod,
+          "Warning",
+          "FailedPreStopHook",
+          `${what} for Container "${name}" in Pod "${this.pod.metadata.name}_${this.pod.metadata.namespace}(${this.uid})" failed - error: ${result.output}`,
+        );
+      }
+      remaining = Math.max(graceMs - (Date.now() - started), 2000);
+    }
+    await this.ctx.runtime.stop(this.uid, name, remaining);
+  }
+
+  /** Runs a lifecycle handler (exec, httpGet, tcpSocket, sleep) within `timeoutMs`. */
+  private async runHook(c: any, rec: ContainerRecord, handler: any, timeoutMs: number) {
+    if (handler.sleep) {
+      await new Promise((r) => setTimeout(r, Math.min((handler.sleep.seconds ?? 0) * 1000, timeoutMs)));
+      return { ok: true, output: "" };
+    }
+    return runProbe(
+      { ...handler, timeoutSeconds: Math.max(1, Math.ceil(timeoutMs / 1000)) },
+      await this.probeTarget(c, rec),
+    );
+  }
+
+  /** Where probes and hooks of a container run: its environment, and its mount namespace when it has one. */
+  private async probeTarget(c: any, record: ContainerRecord) {
+    let env: Record<string, string> = {};
+    try {
+      env = await this.envFor(c);
+    } catch {}
+    return {
+      podIP: this.ctx.hostIP,
+      ports: c.ports ?? [],
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env, LOCI_POD_UID: this.uid, LOCI_CONTAINER_NAME: c.name },
+      workingDir: c.workingDir,
+      prefix:
+        this.ctx.canMount && c.volumeMounts?.length && record.pid
+          ? ["nsenter", "-t", String(record.pid), "-m", "--"]
+          : undefined,
+    };
   }
 
   /** The agent is shutting down: no more syncs; wait for a running one, then stop the containers. */
@@ -218,8 +280,25 @@ export class PodWorker {
     if (!(await this.ensureVolumes())) return;
     const records = await this.ctx.runtime.inspect(this.uid);
     const policy = this.pod.spec?.restartPolicy ?? "Always";
+    // Once an app container has run, initialization is over: only sidecars are looked after.
+    const initialized = (this.pod.spec?.containers ?? []).some((c: any) => records.has(c.name));
     for (const c of this.pod.spec?.initContainers ?? []) {
       const rec = records.get(c.name);
+      if (c.restartPolicy === "Always") {
+        // A sidecar: started in order, the next one waits until it has started, restarted whenever it exits.
+        if (!rec) {
+          await this.start(c, 0);
+          return;
+        }
+        if (rec.finishedAt !== undefined) {
+          await this.restart(c, rec);
+          if (initialized) continue;
+          return;
+        }
+        if (!(this.probes.get(c.name)?.started ?? true) && !initialized) return;
+        continue;
+      }
+      if (initialized) continue;
       if (!rec) {
         await this.start(c, 0);
         return;
@@ -361,42 +440,27 @@ export class PodWorker {
     const existing = this.probes.get(c.name);
     if (existing?.containerID === record.containerID) return existing;
     this.dropProbes(c.name);
-    let env: Record<string, string> = {};
-    try {
-      env = await this.envFor(c);
-    } catch {}
-    const probes = new ContainerProbes(
-      record.containerID,
-      c,
-      record.startedAt,
-      {
-        podIP: this.ctx.hostIP,
-        ports: c.ports ?? [],
-        env: { ...env, LOCI_POD_UID: this.uid, LOCI_CONTAINER_NAME: c.name },
-        workingDir: c.workingDir,
+    const probes = new ContainerProbes(record.containerID, c, record.startedAt, await this.probeTarget(c, record), {
+      clock: this.ctx.clock,
+      run: runProbe,
+      unhealthy: (message) => this.ctx.recorder.event(this.pod, "Warning", "Unhealthy", message),
+      changed: () => this.kick(),
+      failed: (kind, _output) => {
+        this.ctx.recorder.event(
+          this.pod,
+          "Normal",
+          "Killing",
+          `Container ${c.name} failed ${kind} probe, will be restarted`,
+        );
+        const probe = kind === "liveness" ? c.livenessProbe : c.startupProbe;
+        const graceMs =
+          (probe.terminationGracePeriodSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
+        this.ctx.runtime
+          .stop(this.uid, c.name, graceMs)
+          .catch((e) => this.ctx.log(`pod ${this.key}: stop ${c.name}: ${(e as Error).message}`))
+          .finally(() => this.kick());
       },
-      {
-        clock: this.ctx.clock,
-        run: runProbe,
-        unhealthy: (message) => this.ctx.recorder.event(this.pod, "Warning", "Unhealthy", message),
-        changed: () => this.kick(),
-        failed: (kind, _output) => {
-          this.ctx.recorder.event(
-            this.pod,
-            "Normal",
-            "Killing",
-            `Container ${c.name} failed ${kind} probe, will be restarted`,
-          );
-          const probe = kind === "liveness" ? c.livenessProbe : c.startupProbe;
-          const graceMs =
-            (probe.terminationGracePeriodSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
-          this.ctx.runtime
-            .stop(this.uid, c.name, graceMs)
-            .catch((e) => this.ctx.log(`pod ${this.key}: stop ${c.name}: ${(e as Error).message}`))
-            .finally(() => this.kick());
-        },
-      },
-    );
+    });
     this.probes.set(c.name, probes);
     return probes;
   }

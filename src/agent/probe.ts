@@ -16,6 +16,8 @@ export interface ProbeTarget {
   /** The container's environment (exec probes run with it, markers included). */
   env: Record<string, string>;
   workingDir?: string;
+  /** Put before exec commands (e.g. nsenter into the container's mount namespace). */
+  prefix?: string[];
 }
 
 function resolvePort(port: unknown, target: ProbeTarget): number | undefined {
@@ -121,7 +123,7 @@ export function tcpProbe(handler: any, timeoutMs: number, target: ProbeTarget): 
 /** Runs one attempt of a Probe object (v1.Probe). */
 export function runProbe(probe: any, target: ProbeTarget): Promise<ProbeResult> {
   const timeoutMs = (probe.timeoutSeconds ?? 1) * 1000;
-  if (probe.exec) return execProbe(probe.exec.command ?? [], timeoutMs, target);
+  if (probe.exec) return execProbe([...(target.prefix ?? []), ...(probe.exec.command ?? [])], timeoutMs, target);
   if (probe.httpGet) return httpProbe(probe.httpGet, timeoutMs, target);
   if (probe.tcpSocket) return tcpProbe(probe.tcpSocket, timeoutMs, target);
   return Promise.resolve({ ok: false, output: "grpc probes are not supported by the process runtime" });

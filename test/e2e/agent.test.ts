@@ -249,6 +249,50 @@ spec:
     ok(["delete", "pod", "claims", "--wait=false"]);
   });
 
+  test("init containers in order, a sidecar that keeps running, preStop before SIGTERM", async () => {
+    const marks = join(tmp, "marks");
+    ok(
+      ["apply", "-f", "-"],
+      `apiVersion: v1
+kind: Pod
+metadata: {name: sidecars}
+spec:
+  nodeName: agent-a
+  terminationGracePeriodSeconds: 5
+  initContainers:
+  - {name: first, image: busybox, command: ["/bin/sh", "-c", "mkdir -p ${marks}; echo first >> ${marks}/order"]}
+  - name: helper
+    image: busybox
+    restartPolicy: Always
+    command: ["/bin/sh", "-c", "echo helper >> ${marks}/order; while :; do sleep 1; done"]
+  - {name: second, image: busybox, command: ["/bin/sh", "-c", "echo second >> ${marks}/order"]}
+  containers:
+  - name: app
+    image: busybox
+    command: ["/bin/sh", "-c", "echo app >> ${marks}/order; trap 'echo term >> ${marks}/order; exit 0' TERM; while :; do sleep 0.2; done"]
+    lifecycle: {preStop: {exec: {command: ["/bin/sh", "-c", "echo prestop >> ${marks}/order"]}}}
+`,
+    );
+    const pod = await eventually(() => {
+      const p = JSON.parse(ok(["get", "pod", "sidecars", "-o", "json"]));
+      assert.equal(p.status.phase, "Running");
+      assert.ok(p.status.conditions.some((c: any) => c.type === "Ready" && c.status === "True"));
+      return p;
+    });
+    const helper = pod.status.initContainerStatuses.find((s: any) => s.name === "helper");
+    assert.ok(helper.state.running && helper.started && helper.ready);
+    assert.match(ok(["get", "pod", "sidecars"]), /sidecars\s+2\/2\s+Running/);
+    ok(["delete", "pod", "sidecars"]);
+    assert.deepEqual(readFileSync(join(marks, "order"), "utf8").trim().split("\n"), [
+      "first",
+      "helper",
+      "second",
+      "app",
+      "prestop",
+      "term",
+    ]);
+  });
+
   test("deleting a pod leaves no process with its marker (setsid and double-forked children too)", async () => {
     ok(
       ["apply", "-f", "-"],

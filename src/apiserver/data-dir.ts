@@ -49,15 +49,15 @@ export function checkVersion(dir: string): void {
   }
 }
 
-export function writeKubeconfig(file: string, server: string, caPem: string, token: string): void {
+export function writeKubeconfig(file: string, server: string, caPem: string, token: string, user = "loci-admin"): void {
   const doc = {
     apiVersion: "v1",
     kind: "Config",
     clusters: [
       { name: "loci", cluster: { server, "certificate-authority-data": Buffer.from(caPem).toString("base64") } },
     ],
-    users: [{ name: "loci-admin", user: { token } }],
-    contexts: [{ name: "loci", context: { cluster: "loci", user: "loci-admin" } }],
+    users: [{ name: user, user: { token } }],
+    contexts: [{ name: "loci", context: { cluster: "loci", user } }],
     "current-context": "loci",
     preferences: {},
   };

@@ -15,6 +15,7 @@ import { groupVersion, type ResourceInfo, SUBRESOURCE_ONLY_KINDS } from "../api/
 import { DeleteOptions as DeleteOptionsSchema } from "../api/schema/meta.ts";
 import { compileFieldRequirements, convertFieldSelector, exactFieldValue } from "../api/selectors/field-selector.ts";
 import { matchesLabels, parseLabelSelector } from "../api/selectors/label-selector.ts";
+import type { UserInfo } from "./auth/authenticator.ts";
 import { type IncludeObject, listJson, table, wantsTable } from "./output.ts";
 import type { DeleteOptions, Registry } from "./registry.ts";
 import type { RequestInfo } from "./request-info.ts";
@@ -35,6 +36,8 @@ export interface ApiRequest {
   headers: Record<string, string | string[] | undefined>;
   body?: Buffer;
   raw: ServerResponse | Http2ServerResponse;
+  /** Who asked (authenticated from the bearer token; the in-process user for in-process calls). */
+  user?: UserInfo;
 }
 
 export interface ApiResponse {

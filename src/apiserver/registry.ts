@@ -95,6 +95,7 @@ export class Registry {
     const errs = this.strategy.validate?.(obj) ?? [];
     if (errs.length) throw this.invalid(obj, errs);
     this.strategy.admit?.(obj, ctx, "create");
+    ctx.restrict?.(this.info, obj, undefined);
     if (ctx.dryRun) {
       if (this.cache.get(this.key(namespace, meta.name!))) throw this.alreadyExists(meta.name!);
       return obj;
@@ -302,6 +303,7 @@ export class Registry {
     }
     if (errs.length) throw this.invalid(obj, errs);
     if (subresource !== "status") this.strategy.admit?.(obj, ctx, "update");
+    ctx.restrict?.(this.info, obj, old);
     return obj;
   }
 

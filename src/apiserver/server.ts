@@ -10,6 +10,8 @@ import type { KubeObject } from "../api/object.ts";
 import { RESOURCES, type ResourceInfo } from "../api/resources.ts";
 import { SqliteStore } from "../store/sqlite-store.ts";
 import type { Store, WatchEvent } from "../store/store.ts";
+import { authenticate, IN_PROCESS_USER, isAdmin, type UserInfo } from "./auth/authenticator.ts";
+import { admitNodeWrite, authorizeNode, forbidden } from "./auth/node-authorizer.ts";
 import { checkVersion, DataDirError, lockDataDir, writeKubeconfig } from "./data-dir.ts";
 import {
   aggregatedDiscovery,
@@ -21,6 +23,7 @@ import {
   negotiateDiscovery,
 } from "./discovery.ts";
 import { type ApiRequest, type ApiResponse, Handlers } from "./handlers.ts";
+import { registerJoinRoutes } from "./join-routes.ts";
 import { ApiMetrics } from "./metrics.ts";
 import { NodeTunnels, TUNNEL_CONTENT_TYPE } from "./node-tunnels.ts";
 import { OPENAPI_V2_PROTOBUF_RESPONSE_CONTENT_TYPE, servedOpenApiV2Protobuf } from "./openapi/protobuf.ts";
@@ -43,6 +46,8 @@ export interface LocalRequest {
   query: Record<string, string | undefined>;
   headers: Record<string, string | string[] | undefined>;
   body?: Buffer;
+  /** The authenticated caller of an HTTP request; in-process requests have none and are trusted. */
+  user?: UserInfo;
 }
 export const KUBE_MINOR = "33";
 
@@ -66,6 +71,8 @@ export class ApiServer {
   readonly metrics = new ApiMetrics();
   /** Connections opened by node agents, for the requests the API server makes to nodes (logs). */
   readonly tunnels = new NodeTunnels();
+  /** The authenticated caller of each HTTP request. */
+  private readonly users = new WeakMap<object, UserInfo>();
   private readonly registries = new Map<string, Registry>();
   private readonly sessions = new Set<Http2Session>();
   private revision = 0;
@@ -75,6 +82,7 @@ export class ApiServer {
   private handlers!: Handlers;
   url = "";
   caHash = "";
+  caPem = "";
   kubeconfigPath = "";
   adminToken = "";
 
@@ -114,6 +122,7 @@ export class ApiServer {
     const pki = await ensurePki(dir, this.opts.tlsSans ?? []);
     this.adminToken = pki.adminToken;
     this.caHash = pki.caHash;
+    this.caPem = pki.caPem;
     this.store = SqliteStore.open(join(dir, "state.db"), {
       onCommit: ({ batchSize, seconds }) => {
         this.metrics.commitBatch.observe(batchSize);
@@ -126,7 +135,7 @@ export class ApiServer {
     await this.seed();
     this.handlers = new Handlers({
       currentRevision: () => this.revision,
-      newContext: () => this.newContext(),
+      newContext: (req) => this.newContext(req.user),
       bookmarkIntervalMs: this.opts.bookmarkIntervalMs ?? 60_000,
       onWatchOpen: (i) => this.metrics.watchers.inc({ group: i.group, resource: i.resource }),
       onWatchClose: (i) => this.metrics.watchers.dec({ group: i.group, resource: i.resource }),
@@ -205,16 +214,28 @@ export class ApiServer {
     for (const f of this.feeders) f.cache.compact(c);
   }
 
-  private newContext(): WriteContext {
+  private newContext(user?: UserInfo): WriteContext {
     return {
       now: new Date(),
       dryRun: false,
       warnings: [],
-      lookup: (resource, group, namespace, name) => {
-        const reg = this.registryFor(group, resource);
-        return reg?.cache.get(reg.key(namespace, name))?.obj;
-      },
+      lookup: (resource, group, namespace, name) => this.cached(group, resource, namespace, name),
+      restrict: user?.node ? (info, obj, old) => admitNodeWrite(user, info, obj, old) : undefined,
     };
+  }
+
+  private cached(group: string, resource: string, namespace: string, name: string): KubeObject | undefined {
+    const reg = this.registryFor(group, resource);
+    return reg?.cache.get(reg.key(namespace, name))?.obj;
+  }
+
+  /** The caller behind an Authorization header (undefined: 401). */
+  authenticate(header: string | undefined): UserInfo | undefined {
+    return authenticate(header, {
+      adminToken: this.adminToken,
+      secret: (name) => this.cached("", "secrets", "kube-system", name),
+      now: () => Date.now(),
+    });
   }
 
   /** Objects every cluster has from the start (namespaces, built-in priority classes). */
@@ -274,9 +295,10 @@ export class ApiServer {
     });
     app.addHook("onRequest", async (req) => {
       const path = req.url.split("?")[0];
-      if (["/healthz", "/livez", "/readyz", "/version"].includes(path)) return;
-      const auth = req.headers.authorization;
-      if (auth !== `Bearer ${this.adminToken}`) throw errors.unauthorized();
+      if (["/healthz", "/livez", "/readyz", "/version", "/loci/v1/cluster-info"].includes(path)) return;
+      const user = this.authenticate(req.headers.authorization);
+      if (!user) throw errors.unauthorized();
+      this.users.set(req.raw, user);
     });
     const text = (body: string) => (_req: FastifyRequest, reply: FastifyReply) =>
       reply.type("text/plain; charset=utf-8").send(body);
@@ -330,12 +352,25 @@ export class ApiServer {
         .header("cache-control", "public, immutable")
         .send(served.json);
     });
+    registerJoinRoutes(app, {
+      url: () => this.url,
+      caPem: () => this.caPem,
+      caHash: () => this.caHash,
+      user: (req) => this.users.get(req.raw),
+      secrets: () => this.registryFor("", "secrets")!,
+      newContext: () => this.newContext(),
+    });
     app.post("/loci/v1/nodes/:name/tunnel", (req, reply) => {
+      const user = this.users.get(req.raw);
+      const node = (req.params as { name: string }).name;
+      if (!user || !(isAdmin(user) || user.node === node)) {
+        throw errors.forbidden(`User "${user?.name}" cannot open the tunnel of node "${node}"`);
+      }
       const stream = (req.raw as unknown as Http2ServerRequest).stream;
       if (!stream) throw errors.badRequest("a node tunnel needs HTTP/2");
       reply.hijack();
       stream.respond({ ":status": 200, "content-type": TUNNEL_CONTENT_TYPE });
-      this.tunnels.attach((req.params as { name: string }).name, stream);
+      this.tunnels.attach(node, stream);
     });
     app.get("/api", (req, reply) => this.discovery(req, reply, true));
     app.get("/apis", (req, reply) => this.discovery(req, reply, false));
@@ -383,6 +418,7 @@ export class ApiServer {
         query: req.query as Record<string, string>,
         headers: req.headers,
         body: req.body as Buffer | undefined,
+        user: this.users.get(req.raw),
       },
       raw,
       () => reply.hijack(),
@@ -429,7 +465,8 @@ export class ApiServer {
       throw new ApiError(404, "NotFound", "the server could not find the requested resource", {});
     }
     const reg = this.registry(ri.info);
-    const apiReq: ApiRequest = { method: r.method, ri, query: r.query, headers: r.headers, body: r.body, raw };
+    const user = r.user ?? IN_PROCESS_USER;
+    const apiReq: ApiRequest = { method: r.method, ri, query: r.query, headers: r.headers, body: r.body, raw, user };
     const q = apiReq.query;
     const sub = ri.subresource;
     const isWatch = r.method === "GET" && !ri.name && (q.watch === "true" || q.watch === "1");
@@ -443,6 +480,7 @@ export class ApiServer {
     if (sub && !ri.info.subresources.some((s) => s.name === sub)) {
       throw new ApiError(404, "NotFound", "the server could not find the requested resource", {});
     }
+    if (!isAdmin(user)) this.authorize(user, r.method, isWatch, ri.info, ri.namespace, ri.name, sub, q.fieldSelector);
     let res: ApiResponse;
     try {
       if (isStream) {
@@ -470,6 +508,40 @@ export class ApiServer {
       );
     }
     return res;
+  }
+
+  /** Non-admin callers: node credentials get the Node authorizer's rules; anyone else (bootstrap tokens) nothing. */
+  private authorize(
+    user: UserInfo,
+    method: string,
+    isWatch: boolean,
+    info: ResourceInfo,
+    namespace: string,
+    name: string | undefined,
+    subresource: string | undefined,
+    fieldSelector: string | undefined,
+  ): void {
+    const verbs: Record<string, string> = { POST: "create", PUT: "update", PATCH: "patch" };
+    const verb = isWatch
+      ? "watch"
+      : method === "GET"
+        ? name
+          ? "get"
+          : "list"
+        : method === "DELETE"
+          ? name
+            ? "delete"
+            : "deletecollection"
+          : (verbs[method] ?? method.toLowerCase());
+    const req = { verb, info, namespace, name, subresource, fieldSelector };
+    if (!user.node) throw forbidden(user, req);
+    authorizeNode(user, req, {
+      pod: (ns, n) => this.cached("", "pods", ns, n),
+      podsOnNode: (node) =>
+        this.registryFor("", "pods")!
+          .cache.list({ nodeName: node })
+          .map((c) => c.obj),
+    });
   }
 
   private async dispatch(method: string, req: ApiRequest, reg: Registry): Promise<ApiResponse> {

@@ -7,23 +7,29 @@ import { parseArgs } from "node:util";
 import { Agent } from "../agent/agent.ts";
 import { defaultNodeIP } from "../agent/host-info.ts";
 import { loadImageMap } from "../agent/image-map.ts";
+import { JoinError, joinCluster } from "../agent/join.ts";
 import { ProcessRuntime } from "../agent/runtime/process/process-runtime.ts";
 import { parseQuantity, quantityToNumber } from "../api/quantity.ts";
 import { isDNS1123Subdomain } from "../api/validation/names.ts";
 import { TUNNEL_CONTENT_TYPE } from "../apiserver/node-tunnels.ts";
 import { HttpClient } from "../client/http-client.ts";
+import { loadKubeconfig } from "../client/kubeconfig.ts";
 import { parseLabels, parseTaints } from "../hollow/flags.ts";
 import { parseDuration } from "./duration.ts";
 import { UsageError } from "./usage-error.ts";
 
-export const AGENT_HELP = `Usage: loci agent --kubeconfig FILE [flags]
+export const AGENT_HELP = `Usage: loci agent --server URL --token TOKEN --ca-hash sha256:HEX [flags]
+       loci agent [flags]                      (again, with the credential stored at the first join)
 
 Runs this machine as a node: registers the Node, keeps its Lease and status fresh, and runs the pods bound to it
 as supervised host processes. SIGINT/SIGTERM stop the pods' containers (grace capped at 30 s) and exit; after
 kill -9 the containers keep running and the next agent adopts them.
 
 Flags:
-  --kubeconfig FILE                   credential to use when DATA/node.kubeconfig does not exist yet (copied there)
+  --server URL                        the API server to join (with --token and --ca-hash)
+  --token TOKEN                       bootstrap token from 'loci token create'; used once, to get a node credential
+  --ca-hash sha256:HEX                the cluster CA's public-key hash, checked before the token is sent
+  --kubeconfig FILE                   an existing credential instead of joining (copied to DATA/node.kubeconfig)
   --name NAME                         node name (default: lower-cased host name)
   --data DIR                          agent state (default /var/lib/loci/agent as root, else ~/.loci/agent)
   --labels k=v[,k=v]                  extra node labels (repeatable)
@@ -41,7 +47,12 @@ Flags:
 export interface AgentSettings {
   name: string;
   dataDir: string;
+  /** Where the credential is (DATA/node.kubeconfig once joined). */
   kubeconfig: string;
+  /** --server, when given. */
+  server?: string;
+  /** Set when the agent still has to join with a bootstrap token. */
+  join?: { server: string; token: string; caHash: string };
   labels: Record<string, string>;
   taints: ReturnType<typeof parseTaints>;
   imageMapPath: string;
@@ -103,12 +114,22 @@ export function parseAgentArgs(argv: string[]): AgentSettings | "help" {
   try {
     existing = readFileSync(nodeKubeconfig, "utf8");
   } catch {}
+  let joinWith: AgentSettings["join"];
   if (existing === undefined) {
     if (values.token !== undefined) {
-      fail("joining with --token is not available yet; pass a credential with --kubeconfig");
+      if (!values.server) fail("--server is required with --token");
+      if (!values["ca-hash"]) fail("--ca-hash is required with --token (loci server prints it)");
+      if (!/^[a-z0-9]{6}\.[a-z0-9]{16}$/.test(values.token)) fail("--token must look like abcdef.0123456789abcdef");
+      if (!/^sha256:[0-9a-fA-F]{64}$/.test(values["ca-hash"]!)) fail("--ca-hash must look like sha256:<64 hex digits>");
+      joinWith = { server: values.server!, token: values.token, caHash: values["ca-hash"]! };
+    } else {
+      if (!values.kubeconfig) {
+        fail(
+          `--token, --server and --ca-hash (or --kubeconfig) are needed: there is no credential in ${nodeKubeconfig} yet`,
+        );
+      }
+      kubeconfig = resolve(values.kubeconfig!);
     }
-    if (!values.kubeconfig) fail(`--kubeconfig is required (no credential in ${nodeKubeconfig} yet)`);
-    kubeconfig = resolve(values.kubeconfig!);
   }
   const integer = (flag: string, text: string, min: number): number => {
     const n = Number(text);
@@ -127,6 +148,8 @@ export function parseAgentArgs(argv: string[]): AgentSettings | "help" {
     name,
     dataDir,
     kubeconfig,
+    server: values.server,
+    join: joinWith,
     labels: parse("labels", () => parseLabels(values.labels!)),
     taints: parse("taints", () => parseTaints(values.taints!)),
     imageMapPath: resolve(values["image-map"] ?? join(dataDir, "images.yaml")),
@@ -143,7 +166,7 @@ export function parseAgentArgs(argv: string[]): AgentSettings | "help" {
 }
 
 /** Ties the data directory to one node name and keeps the credential there; a different name is refused. */
-function prepareDataDir(s: AgentSettings): string {
+async function prepareDataDir(s: AgentSettings): Promise<string> {
   mkdirSync(s.dataDir, { recursive: true, mode: 0o700 });
   const namePath = join(s.dataDir, "node-name");
   let recorded: string | undefined;
@@ -157,6 +180,14 @@ function prepareDataDir(s: AgentSettings): string {
   }
   if (recorded === undefined) writeFileSync(namePath, `${s.name}\n`);
   const nodeKubeconfig = join(s.dataDir, "node.kubeconfig");
+  if (s.join) {
+    try {
+      return (await joinCluster({ ...s.join, nodeName: s.name, dataDir: s.dataDir })).kubeconfig;
+    } catch (e) {
+      if (e instanceof JoinError) throw new Error(`loci agent: ${e.message}`);
+      throw e;
+    }
+  }
   if (s.kubeconfig !== nodeKubeconfig) writeFileSync(nodeKubeconfig, readFileSync(s.kubeconfig), { mode: 0o600 });
   return nodeKubeconfig;
 }
@@ -167,9 +198,12 @@ export async function agentCommand(argv: string[]): Promise<void> {
     process.stdout.write(AGENT_HELP);
     return;
   }
-  const kubeconfig = prepareDataDir(settings);
+  const kubeconfig = await prepareDataDir(settings);
   const images = loadImageMap(settings.imageMapPath);
-  const client = HttpClient.fromKubeconfig(kubeconfig, { userAgent: `loci-agent/${settings.name}` });
+  // A given --server wins over the stored credential's (the server may have moved since the join).
+  const target = loadKubeconfig(kubeconfig);
+  if (settings.server) target.server = settings.server;
+  const client = new HttpClient(target, { userAgent: `loci-agent/${settings.name}` });
   const runtime = new ProcessRuntime({
     dataDir: settings.dataDir,
     logMaxBytes: settings.logMaxBytes,

@@ -5,6 +5,7 @@ import { LOCI_VERSION } from "../apiserver/server.ts";
 import { AGENT_HELP, agentCommand } from "./agent-command.ts";
 import { HOLLOW_HELP, hollowCommand } from "./hollow-command.ts";
 import { SERVER_HELP, serverCommand } from "./server-command.ts";
+import { TOKEN_HELP, tokenCommand } from "./token-command.ts";
 import { UP_HELP, upCommand } from "./up-command.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -14,6 +15,7 @@ Commands:
   server     run the control plane (API server on the embedded store, controllers, scheduler)
   agent      run this machine as a node: its pods run as supervised processes
   up         run a local cluster: control plane and N nodes on this machine
+  token      create, list and delete bootstrap tokens for joining machines
   hollow     run simulated nodes against a server (tests and benchmarks)
   version    print the loci version
 
@@ -29,6 +31,8 @@ async function main(argv: string[]): Promise<void> {
       return agentCommand(rest);
     case "up":
       return upCommand(rest);
+    case "token":
+      return tokenCommand(rest);
     case "hollow":
       return hollowCommand(rest);
     case "version":
@@ -53,9 +57,11 @@ main(process.argv.slice(2).filter((a) => a !== "--debug")).catch((e: unknown) =>
     process.exit(2);
   }
   if (debug) console.error(e);
-  const msg = e instanceof DataDirError ? e.message : `loci: ${(e as Error).message.split("\n")[0]}`;
+  const text = (e as Error).message.split("\n")[0];
+  // Messages that already name their command ("loci agent: …") are printed as they are.
+  const msg = e instanceof DataDirError || text.startsWith("loci ") ? text : `loci: ${text}`;
   process.stderr.write(`${msg}\n`);
   process.exit(1);
 });
 
-export { AGENT_HELP, HOLLOW_HELP, SERVER_HELP, UP_HELP };
+export { AGENT_HELP, HOLLOW_HELP, SERVER_HELP, TOKEN_HELP, UP_HELP };

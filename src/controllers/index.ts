@@ -4,6 +4,7 @@ import { DaemonSetController } from "./daemonset/controller.ts";
 import { GarbageCollector } from "./garbagecollector/garbage-collector.ts";
 import type { ControllerFactory } from "./manager.ts";
 import { NamespaceController } from "./namespace/namespace-controller.ts";
+import { NodeCredentialsController } from "./nodecredentials/node-credentials-controller.ts";
 import { NodeLifecycleController } from "./nodelifecycle/node-lifecycle-controller.ts";
 import { PodGCController } from "./podgc/pod-gc-controller.ts";
 import { ServiceAccountsController } from "./serviceaccount/serviceaccounts-controller.ts";
@@ -18,6 +19,7 @@ export const CONTROLLERS: ControllerFactory[] = [
   { name: "serviceaccount-controller", create: (ctx) => new ServiceAccountsController(ctx) },
   { name: "node-lifecycle-controller", create: (ctx) => new NodeLifecycleController(ctx) },
   { name: "taint-eviction-controller", create: (ctx) => new TaintEvictionController(ctx) },
+  { name: "node-credential-controller", create: (ctx) => new NodeCredentialsController(ctx) },
 ];
 
 export const CONTROLLER_NAMES = (): string[] => CONTROLLERS.map((f) => f.name);

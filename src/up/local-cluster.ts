@@ -8,7 +8,8 @@ import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { killMarked } from "../agent/runtime/process/process-runtime.ts";
-import { NODES } from "../client/client.ts";
+import { newBootstrapToken, tokenSecret } from "../apiserver/auth/bootstrap-token.ts";
+import { NODES, SECRETS } from "../client/client.ts";
 import { ControlPlane } from "../controlplane/control-plane.ts";
 
 const LOCI_BIN = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "bin", "loci");
@@ -88,17 +89,24 @@ export class LocalCluster {
     if (this.opts.nodes === 1) {
       log(`one node: ${CONTROL_PLANE_NODE} is left untainted so that ordinary pods can run on it`);
     }
-    await Promise.all(names.map((name, i) => this.startAgent(name, i, imageMap)));
+    // Nodes join as real machines do: with a bootstrap token and the CA hash, then their own credential.
+    const { id, secret, token } = newBootstrapToken();
+    await this.plane.client.create(
+      SECRETS,
+      "kube-system",
+      tokenSecret(id, secret, 3_600_000, "loci up: local nodes", Date.now()),
+    );
+    const joinArgs = ["--server", this.plane.url, "--token", token, "--ca-hash", this.plane.server.caHash];
+    await Promise.all(names.map((name, i) => this.startAgent(name, i, imageMap, joinArgs)));
     await this.labelControlPlane();
     log(`cluster ready: ${names.length} node(s)`);
   }
 
-  private startAgent(name: string, index: number, imageMap: string): Promise<void> {
+  private startAgent(name: string, index: number, imageMap: string, joinArgs: string[]): Promise<void> {
     const args = [
       LOCI_BIN,
       "agent",
-      "--kubeconfig",
-      this.kubeconfigPath,
+      ...joinArgs,
       "--name",
       name,
       "--data",

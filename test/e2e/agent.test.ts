@@ -1,57 +1,15 @@
 // `loci agent` end to end: a real server, two real agent processes with the process runtime, and pods whose
 // containers are real processes. Checks what a user sees through kubectl and what the machine shows (/proc).
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { markedPids } from "../../src/agent/runtime/process/process-runtime.ts";
+import { type RunningAgent, startAgent } from "../helpers/agent.ts";
 import { eventually, sleep } from "../helpers/eventually.ts";
 import { Kubectl, kubectlBinary } from "../helpers/kubectl.ts";
-import { LOCI, type RunningServer, startServer } from "../helpers/server.ts";
-
-interface RunningAgent {
-  proc: ChildProcess;
-  stop(signal: "SIGTERM" | "SIGKILL"): Promise<void>;
-}
-
-async function startAgent(kubeconfig: string, name: string, dataDir: string, ip: string): Promise<RunningAgent> {
-  const proc = spawn(
-    process.execPath,
-    [LOCI, "agent", "--kubeconfig", kubeconfig, "--name", name, "--data", dataDir, "--node-ip", ip],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let stderr = "";
-  proc.stderr!.on("data", (d) => {
-    stderr += d;
-  });
-  const exited = new Promise<void>((r) => proc.on("exit", () => r()));
-  await new Promise<void>((res, rej) => {
-    let out = "";
-    const timer = setTimeout(() => rej(new Error(`agent ${name} not ready in 30 s: ${stderr}`)), 30_000);
-    proc.stdout!.on("data", (d) => {
-      out += d;
-      if (out.includes("loci agent ready")) {
-        clearTimeout(timer);
-        res();
-      }
-    });
-    proc.on("exit", (code) => {
-      clearTimeout(timer);
-      rej(new Error(`agent ${name} exited with ${code}: ${stderr}`));
-    });
-  });
-  return {
-    proc,
-    async stop(signal) {
-      if (proc.exitCode === null && proc.signalCode === null) {
-        proc.kill(signal);
-        await exited;
-      }
-    },
-  };
-}
+import { type RunningServer, startServer } from "../helpers/server.ts";
 
 const binary = kubectlBinary(33);
 const isRoot = process.getuid?.() === 0;
@@ -78,7 +36,7 @@ describe("loci agent with the process runtime", { skip: binary ? false : "kubect
       ["agent-a", "127.0.0.2"],
       ["agent-b", "127.0.0.3"],
     ]) {
-      agents.set(name, await startAgent(server.kubeconfig, name, dataOf(name), ip));
+      agents.set(name, await startAgent(["--kubeconfig", server.kubeconfig], name, dataOf(name), ip));
     }
   });
   after(async () => {
@@ -157,7 +115,7 @@ spec:
     const linesWhenKilled = linesAt();
     await sleep(2500);
     assert.ok(linesAt() > linesWhenKilled, "the container logged while the agent was down");
-    agents.set("agent-a", await startAgent(server.kubeconfig, "agent-a", dataOf("agent-a"), "127.0.0.2"));
+    agents.set("agent-a", await startAgent([], "agent-a", dataOf("agent-a"), "127.0.0.2"));
     await sleep(2000);
     const after = podsJson("app=writer").find((p) => p.metadata.uid === uid).status.containerStatuses[0];
     assert.equal(after.restartCount, before.restartCount);

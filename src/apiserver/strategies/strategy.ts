@@ -2,6 +2,7 @@
 // handling, deletion. The registry runs the same steps for every kind and asks the strategy at each.
 import type { FieldError } from "../../api/errors.ts";
 import type { KubeObject } from "../../api/object.ts";
+import type { ResourceInfo } from "../../api/resources.ts";
 
 export interface WriteContext {
   now: Date;
@@ -10,6 +11,8 @@ export interface WriteContext {
   warnings: string[];
   /** Reads other resources (admission). */
   lookup(resource: string, group: string, namespace: string, name: string): KubeObject | undefined;
+  /** Per-caller admission (NodeRestriction for node credentials): throws to refuse a write. */
+  restrict?(info: ResourceInfo, obj: KubeObject, old: KubeObject | undefined): void;
 }
 
 export interface DeleteDecision {

@@ -5,6 +5,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { type RunningServer, startServer } from "../test/helpers/server.ts";
+import { agentBench } from "./agent.ts";
 import { concurrently } from "./concurrently.ts";
 import { cpuMeter } from "./cpu-usage.ts";
 import { daemonSetBench } from "./daemonset.ts";
@@ -28,6 +29,11 @@ const MEASUREMENTS = {
   "daemonset-update": "daemonset",
   "daemonset-delete": "daemonset",
   "daemonset-server-rss": "daemonset",
+  "agent-pod-start-p50": "agent",
+  "agent-pod-start-max": "agent",
+  "agent-cpu-ms-per-s": "agent",
+  "agent-rss": "agent",
+  "agent-supervisors-rss": "agent",
 } as const;
 type Measurement = keyof typeof MEASUREMENTS;
 type Step = (typeof MEASUREMENTS)[Measurement] | "watches";
@@ -42,6 +48,7 @@ const PREREQUISITES: Record<Step, Step[]> = {
   watch: ["pods", "watches"],
   rss: ["pods", "watches"],
   daemonset: [],
+  agent: [],
 };
 
 /** Short names for a family of measurements. */
@@ -49,6 +56,7 @@ const ALIASES: Record<string, Measurement[]> = {
   "watch-delivery": ["watch-delivery-p50", "watch-delivery-p99"],
   "list-pods": ["list-pods-json", "list-pods-table"],
   daemonset: ["daemonset-rollout", "daemonset-update", "daemonset-delete", "daemonset-server-rss"],
+  agent: ["agent-pod-start-p50", "agent-pod-start-max", "agent-cpu-ms-per-s", "agent-rss", "agent-supervisors-rss"],
 };
 
 const { values: args } = parseArgs({
@@ -65,6 +73,8 @@ const { values: args } = parseArgs({
     "list-runs": { type: "string", default: "5" },
     "cpu-prof": { type: "string" },
     "ds-nodes": { type: "string", default: "1000,3000,10000" },
+    "agent-pods": { type: "string", default: "20" },
+    "agent-idle": { type: "string", default: "30" },
   },
 });
 
@@ -337,11 +347,19 @@ function serverRssMb(server: RunningServer): number {
 }
 
 async function main(): Promise<void> {
-  const apiSteps = [...steps].filter((s) => s !== "daemonset");
+  const apiSteps = [...steps].filter((s) => s !== "daemonset" && s !== "agent");
   if (apiSteps.length > 0) await apiBench(apiSteps);
   if (steps.has("daemonset")) {
     await daemonSetBench({
       sizes: DS_NODES,
+      emit: (bench, value, unit, params) => emit(bench as Measurement, value, unit, params),
+      progress,
+    });
+  }
+  if (steps.has("agent")) {
+    await agentBench({
+      pods: int(args["agent-pods"], "agent-pods"),
+      idleSeconds: int(args["agent-idle"], "agent-idle"),
       emit: (bench, value, unit, params) => emit(bench as Measurement, value, unit, params),
       progress,
     });

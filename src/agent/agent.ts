@@ -87,6 +87,9 @@ export class Agent {
       internalIP: opts.nodeIP,
       nodeInfo: facts.nodeInfo,
       extraCapacity: facts.ephemeralStorage ? { "ephemeral-storage": facts.ephemeralStorage } : undefined,
+      readyMessage: opts.runtime.limitsNotEnforced
+        ? `kubelet is posting ready status; cpu and memory limits are not enforced: ${opts.runtime.limitsNotEnforced}`
+        : undefined,
     };
     this.recorder = new EventRecorder(opts.client, "kubelet", this.clock, opts.name);
     this.pods = new Informer(opts.client, PODS, {
@@ -140,6 +143,14 @@ export class Agent {
   async start(): Promise<void> {
     await this.registerNode();
     await this.ensureLease();
+    if (this.opts.runtime.limitsNotEnforced) {
+      this.recorder.event(
+        { apiVersion: "v1", kind: "Node", metadata: { name: this.name, uid: this.nodeUid } },
+        "Warning",
+        "LimitsNotEnforced",
+        `cpu and memory limits of containers are not enforced on this node: ${this.opts.runtime.limitsNotEnforced}`,
+      );
+    }
     this.pods.addHandlers({
       onAdd: (p) => this.podChanged(p),
       onUpdate: (_o, p) => this.podChanged(p),
@@ -162,6 +173,10 @@ export class Agent {
         nodeName: this.name,
         runtime: this.opts.runtime,
         findPod: (ns, name) => this.pods.get(ns, name),
+        execTarget: async (ns, name, container) => {
+          const uid = this.pods.get(ns, name)?.metadata.uid;
+          return uid ? this.workers.get(uid)?.execTarget(container) : undefined;
+        },
         openTunnel: this.opts.openTunnel,
         log: (l) => this.log(l),
       });

@@ -153,3 +153,12 @@ export async function containerEnv(ctx: EnvContext): Promise<Record<string, stri
 export function expandCommand(words: string[], env: Record<string, string>): string[] {
   return words.map((w) => expand(w, (n) => env[n]));
 }
+
+/** A container's cpu (millicores) and memory (bytes) limits, as the runtime enforces them. */
+export function containerLimits(container: any): { memory?: number; milliCpu?: number } {
+  const l = container.resources?.limits ?? {};
+  const out: { memory?: number; milliCpu?: number } = {};
+  if (l.memory !== undefined) out.memory = Math.floor(quantityToNumber(parseQuantity(l.memory)));
+  if (l.cpu !== undefined) out.milliCpu = Math.ceil(quantityToNumber(parseQuantity(l.cpu)) * 1000);
+  return out;
+}

@@ -5,6 +5,8 @@ import { createServer, type Http2ServerRequest, type Http2ServerResponse } from 
 import type { Duplex } from "node:stream";
 import type { KubeObject } from "../api/object.ts";
 import { LogRequestError, logContainerID, parseLogOptions, streamLogFile } from "./container-logs.ts";
+import { execInContainer } from "./exec.ts";
+import type { ProbeTarget } from "./probe.ts";
 import type { ContainerRecord, ContainerRuntime } from "./runtime/runtime.ts";
 
 export interface NodeServerDeps {
@@ -12,6 +14,8 @@ export interface NodeServerDeps {
   runtime: ContainerRuntime;
   /** The pod as the agent last saw it. */
   findPod(namespace: string, name: string): KubeObject | undefined;
+  /** How to run a command in a running container (environment, namespaces), or undefined. */
+  execTarget(namespace: string, name: string, container: string): Promise<ProbeTarget | undefined>;
   openTunnel(path: string): Promise<Duplex>;
   log(line: string): void;
 }
@@ -76,6 +80,11 @@ export class NodeServer {
     const parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
     if (req.method === "GET" && parts[0] === "containerLogs" && parts.length === 4) {
       return this.containerLogs(parts[1], parts[2], parts[3], url.searchParams, res);
+    }
+    if (req.method === "POST" && parts[0] === "exec" && parts.length === 4) {
+      const target = await this.deps.execTarget(parts[1], parts[2], parts[3]);
+      res.writeHead(200, { "content-type": "application/octet-stream" });
+      return execInContainer(target, parts[3], url.searchParams, req, res);
     }
     res.writeHead(404, { "content-type": "text/plain" });
     res.end(`the node has no ${url.pathname}`);

@@ -11,11 +11,17 @@ import { type ApiClient, PODS } from "../client/client.ts";
 import type { Clock, TimerHandle } from "../controllers/runtime/clock.ts";
 import type { EventRecorder } from "../controllers/runtime/events.ts";
 import { podStatusDiffers, podStatusPatch } from "../hollow/pod-status.ts";
-import { ContainerConfigError, containerEnv, expandCommand, type SourceLookup } from "./container-env.ts";
+import {
+  ContainerConfigError,
+  containerEnv,
+  containerLimits,
+  expandCommand,
+  type SourceLookup,
+} from "./container-env.ts";
 import { ContainerProbes } from "./container-probes.ts";
 import { type ImageMap, imageNotRunMessage, resolveCommand } from "./image-map.ts";
 import { agentPodStatus, type ContainerView } from "./pod-status.ts";
-import { runProbe } from "./probe.ts";
+import { type ProbeTarget, runProbe } from "./probe.ts";
 import type { ContainerRecord, ContainerRuntime } from "./runtime/runtime.ts";
 import { containerMounts, setUpVolumes, VolumeError } from "./volumes.ts";
 
@@ -179,8 +185,18 @@ export class PodWorker {
     );
   }
 
+  /** Where `kubectl exec` runs in a container, or undefined when that container is not running. */
+  async execTarget(name: string): Promise<ProbeTarget | undefined> {
+    const c = [...(this.pod.spec?.initContainers ?? []), ...(this.pod.spec?.containers ?? [])].find(
+      (x: any) => x.name === name,
+    );
+    const record = (await this.ctx.runtime.inspect(this.uid)).get(name);
+    if (!c || !record || record.finishedAt !== undefined) return undefined;
+    return this.probeTarget(c, record);
+  }
+
   /** Where probes and hooks of a container run: its environment, and its mount namespace when it has one. */
-  private async probeTarget(c: any, record: ContainerRecord) {
+  private async probeTarget(c: any, record: ContainerRecord): Promise<ProbeTarget> {
     let env: Record<string, string> = {};
     try {
       env = await this.envFor(c);
@@ -391,6 +407,7 @@ export class PodWorker {
     await this.ctx.runtime.start({
       podUid: this.uid,
       mounts: needed,
+      limits: containerLimits(c),
       podLogName: `${pod.metadata.namespace}_${pod.metadata.name}_${this.uid}`,
       containerName: c.name,
       attempt,

@@ -38,6 +38,18 @@ export class NodeTunnels {
     return session.request({ [constants.HTTP2_HEADER_METHOD]: "GET", [constants.HTTP2_HEADER_PATH]: path });
   }
 
+  /** Opens a duplex POST on the node (exec): both bodies stay open until either side ends. */
+  open(node: string, path: string): ClientHttp2Stream {
+    const session = this.sessions.get(node);
+    if (!session || session.closed || session.destroyed) {
+      throw new ApiError(503, "ServiceUnavailable", `node "${node}" is not connected to the API server`);
+    }
+    return session.request(
+      { [constants.HTTP2_HEADER_METHOD]: "POST", [constants.HTTP2_HEADER_PATH]: path },
+      { endStream: false },
+    );
+  }
+
   closeAll(): void {
     for (const s of this.sessions.values()) s.destroy();
     this.sessions.clear();

@@ -1,8 +1,9 @@
 // `loci server`: the HTTPS API server (HTTP/2 and HTTP/1.1 by ALPN) over the embedded store. It owns the data
 // directory, the PKI, the watch caches (one per resource, fed by one store watch) and the registries.
-import type { ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse, Http2Session } from "node:http2";
 import { join, resolve } from "node:path";
+import type { Duplex } from "node:stream";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { coreEventToEventsV1, eventsV1ToCoreEvent } from "../api/convert/events.ts";
 import { ApiError, errors } from "../api/errors.ts";
@@ -30,6 +31,7 @@ import { OPENAPI_V2_PROTOBUF_RESPONSE_CONTENT_TYPE, servedOpenApiV2Protobuf } fr
 import { servedOpenApiV2 } from "./openapi/v2.ts";
 import { buildOpenApiV3Index, servedOpenApiV3 } from "./openapi/v3.ts";
 import { ensurePki } from "./pki.ts";
+import { PodExec } from "./pod-exec.ts";
 import { streamPodLog } from "./pod-log.ts";
 import { Registry, type StorageCodec } from "./registry.ts";
 import { parseRequestPath } from "./request-info.ts";
@@ -71,6 +73,11 @@ export class ApiServer {
   readonly metrics = new ApiMetrics();
   /** Connections opened by node agents, for the requests the API server makes to nodes (logs). */
   readonly tunnels = new NodeTunnels();
+  private readonly exec = new PodExec({
+    authenticate: (h) => this.authenticate(h),
+    pod: (ns, name) => this.cached("", "pods", ns, name),
+    tunnels: this.tunnels,
+  });
   /** The authenticated caller of each HTTP request. */
   private readonly users = new WeakMap<object, UserInfo>();
   private readonly registries = new Map<string, Registry>();
@@ -269,6 +276,10 @@ export class ApiServer {
       },
     } as never) as unknown as FastifyInstance;
     this.app = app;
+    // WebSocket upgrades (kubectl exec) arrive as HTTP/1.1 upgrade requests, outside fastify's routing.
+    app.server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (!this.exec.handleUpgrade(req, socket, head)) socket.destroy();
+    });
     app.server.on("session", (session: Http2Session) => {
       this.sessions.add(session);
       session.once("close", () => this.sessions.delete(session));

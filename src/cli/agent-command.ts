@@ -8,6 +8,7 @@ import { Agent } from "../agent/agent.ts";
 import { defaultNodeIP } from "../agent/host-info.ts";
 import { loadImageMap } from "../agent/image-map.ts";
 import { JoinError, joinCluster } from "../agent/join.ts";
+import { detectCgroups } from "../agent/runtime/process/cgroups.ts";
 import { ProcessRuntime } from "../agent/runtime/process/process-runtime.ts";
 import { parseQuantity, quantityToNumber } from "../api/quantity.ts";
 import { isDNS1123Subdomain } from "../api/validation/names.ts";
@@ -205,6 +206,7 @@ export async function agentCommand(argv: string[]): Promise<void> {
   if (settings.server) target.server = settings.server;
   const client = new HttpClient(target, { userAgent: `loci-agent/${settings.name}` });
   const runtime = new ProcessRuntime({
+    cgroups: detectCgroups(),
     dataDir: settings.dataDir,
     logMaxBytes: settings.logMaxBytes,
     logMaxFiles: settings.logMaxFiles,

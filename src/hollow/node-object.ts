@@ -26,6 +26,8 @@ export interface NodeShape {
   internalIP?: string;
   /** A real node's nodeInfo fields, over the hollow defaults. */
   nodeInfo?: Record<string, string>;
+  /** The Ready condition's message when it says more than upstream's (e.g. limits not enforced). */
+  readyMessage?: string;
   /** Extra capacity (e.g. ephemeral-storage) of a real node. */
   extraCapacity?: Record<string, string>;
 }
@@ -88,7 +90,7 @@ export function nodeStatus(shape: NodeShape, nowMs: number, prev?: any): Record<
         lastHeartbeatTime: now,
         lastTransitionTime: p?.status === status && p.lastTransitionTime ? p.lastTransitionTime : now,
         reason,
-        message,
+        message: type === "Ready" && shape.readyMessage ? shape.readyMessage : message,
       };
     }),
     addresses: [

@@ -251,6 +251,76 @@ spec:
     ]);
   });
 
+  test("cpu and memory limits through cgroups: the limits are set, going past memory is OOMKilled", async (t) => {
+    const node = JSON.parse(ok(["get", "node", "agent-a", "-o", "json"]));
+    const ready = node.status.conditions.find((c: any) => c.type === "Ready");
+    if (/limits are not enforced/.test(ready.message)) {
+      t.skip(`limits are not enforced here: ${ready.message}`);
+      return;
+    }
+    ok(
+      ["apply", "-f", "-"],
+      `apiVersion: v1
+kind: Pod
+metadata: {name: hungry}
+spec:
+  nodeName: agent-a
+  restartPolicy: Never
+  containers:
+  - name: eat
+    image: busybox
+    command: ["/bin/sh", "-c", "sleep 1; tail /dev/zero"]
+    resources: {limits: {memory: 32Mi, cpu: 250m}}
+`,
+    );
+    const pod = await eventually(() => {
+      const p = JSON.parse(ok(["get", "pod", "hungry", "-o", "json"]));
+      assert.equal(p.status.phase, "Running");
+      return p;
+    });
+    const id = `${pod.metadata.uid}_eat_0`;
+    const v2 = existsSync("/sys/fs/cgroup/cgroup.controllers");
+    if (v2) {
+      assert.equal(readFileSync(`/sys/fs/cgroup/loci/${id}/memory.max`, "utf8").trim(), "33554432");
+      assert.equal(readFileSync(`/sys/fs/cgroup/loci/${id}/cpu.max`, "utf8").trim(), "25000 100000");
+    } else {
+      assert.equal(readFileSync(`/sys/fs/cgroup/memory/loci/${id}/memory.limit_in_bytes`, "utf8").trim(), "33554432");
+      assert.equal(readFileSync(`/sys/fs/cgroup/cpu/loci/${id}/cpu.cfs_quota_us`, "utf8").trim(), "25000");
+    }
+    const terminated = await eventually(() => {
+      const p = JSON.parse(ok(["get", "pod", "hungry", "-o", "json"]));
+      const s = p.status.containerStatuses[0].state.terminated;
+      assert.ok(s);
+      return s;
+    }, 30_000);
+    assert.deepEqual([terminated.reason, terminated.exitCode], ["OOMKilled", 137]);
+    ok(["delete", "pod", "hungry", "--wait=false"]);
+  });
+
+  test("kubectl exec runs in the container and returns its exit code; kubectl 1.27 is told what to use", async () => {
+    const pod = podsJson("app=writer").find((p) => p.spec.nodeName === "agent-a");
+    const name = pod.metadata.name;
+    const r = k.run(["exec", name, "--", "sh", "-c", 'echo "node=$NODE marker=$LOCI_POD_UID"; echo oops >&2; exit 3']);
+    assert.equal(r.code, 3);
+    assert.equal(r.stdout, `node=agent-a marker=${pod.metadata.uid}\n`);
+    assert.match(r.stderr, /^oops\ncommand terminated with exit code 3\n$/);
+    assert.equal(k.run(["exec", "-i", name, "--", "tr", "a-z", "A-Z"], "hello\n").stdout, "HELLO\n");
+    const old = kubectlBinary(27);
+    if (old) {
+      const legacy = new Kubectl(old, server.kubeconfig);
+      try {
+        const x = legacy.run(["exec", name, "--", "true"]);
+        assert.equal(x.code, 1);
+        assert.match(
+          x.stderr,
+          /loci serves exec over WebSocket \(v5\.channel\.k8s\.io\) only, not SPDY\/3\.1: use kubectl 1\.30 or newer/,
+        );
+      } finally {
+        legacy.dispose();
+      }
+    }
+  });
+
   test("deleting a pod leaves no process with its marker (setsid and double-forked children too)", async () => {
     ok(
       ["apply", "-f", "-"],

@@ -12,6 +12,8 @@ export interface ContainerLaunch {
   command: string[];
   env: Record<string, string>;
   workingDir?: string;
+  /** cpu (millicores) and memory (bytes) limits, enforced where the runtime can. */
+  limits?: { memory?: number; milliCpu?: number };
   /** Bind mounts into the container's own mount namespace (volumes at their mountPaths). */
   mounts?: { source: string; target: string; readOnly: boolean }[];
 }
@@ -37,6 +39,8 @@ export interface ContainerRecord {
 export interface ContainerRuntime {
   /** `process://<version>` etc., for the Node's `containerRuntimeVersion`. */
   readonly version: string;
+  /** Why cpu and memory limits are not enforced, or undefined when they are. */
+  readonly limitsNotEnforced?: string;
   start(launch: ContainerLaunch): Promise<ContainerRecord>;
   /** The latest run of each container of a pod, by container name (runs that survived an agent restart too). */
   inspect(podUid: string): Promise<Map<string, ContainerRecord>>;

@@ -10,6 +10,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LOCI_VERSION } from "../../../apiserver/server.ts";
 import type { ContainerLaunch, ContainerRecord, ContainerRuntime } from "../runtime.ts";
+import { type CgroupMode, createGroups, oomKilled, removeGroups } from "./cgroups.ts";
 
 const SUPERVISOR = join(dirname(fileURLToPath(import.meta.url)), "supervisor.mjs");
 
@@ -27,7 +28,11 @@ export interface ProcessRuntimeOptions {
   dataDir: string;
   logMaxBytes: number;
   logMaxFiles: number;
+  /** How limits are enforced (detectCgroups()); unset: not at all. */
+  cgroups?: CgroupMode;
 }
+
+const cgroupId = (podUid: string, container: string, attempt: number) => `${podUid}_${container}_${attempt}`;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -63,7 +68,10 @@ export class ProcessRuntime implements ContainerRuntime {
   private readonly containersDir: string;
   private readonly podsDir: string;
 
+  readonly cgroups: CgroupMode;
+
   constructor(private readonly opts: ProcessRuntimeOptions) {
+    this.cgroups = opts.cgroups ?? { version: 0, why: "not configured" };
     this.containersDir = join(opts.dataDir, "containers");
     this.podsDir = join(opts.dataDir, "pods");
   }
@@ -82,10 +90,15 @@ export class ProcessRuntime implements ContainerRuntime {
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
     await mkdir(dirname(logPath), { recursive: true });
+    const limits = launch.limits ?? {};
+    const cgroupDirs =
+      limits.memory !== undefined || limits.milliCpu !== undefined
+        ? createGroups(this.cgroups, cgroupId(launch.podUid, launch.containerName, launch.attempt), limits)
+        : [];
     const spec = {
       podUid: launch.podUid,
       containerName: launch.containerName,
-      command: launch.mounts?.length ? withMounts(launch.mounts, launch.command) : launch.command,
+      command: wrapCommand({ mounts: launch.mounts, cgroupDirs }, launch.command),
       workingDir: launch.workingDir,
       env: { ...launch.env, LOCI_POD_UID: launch.podUid, LOCI_CONTAINER_NAME: launch.containerName },
       logPath,
@@ -121,6 +134,10 @@ export class ProcessRuntime implements ContainerRuntime {
     }
   }
 
+  get limitsNotEnforced(): string | undefined {
+    return this.cgroups.version === 0 ? this.cgroups.why : undefined;
+  }
+
   private record(podUid: string, containerName: string, attempt: number, state: SupervisorState): ContainerRecord {
     const rec: ContainerRecord = {
       containerName,
@@ -132,6 +149,9 @@ export class ProcessRuntime implements ContainerRuntime {
     if (state.finishedAt !== undefined) {
       rec.finishedAt = state.finishedAt;
       rec.exitCode = state.exitCode;
+      if (state.exitCode === 137 && oomKilled(this.cgroups, cgroupId(podUid, containerName, attempt))) {
+        rec.reason = "OOMKilled";
+      }
       if (state.reason) rec.reason = state.reason;
       if (state.message) rec.message = state.message;
     } else if (!supervisorAlive(state.supervisorPid)) {
@@ -210,6 +230,11 @@ export class ProcessRuntime implements ContainerRuntime {
   }
 
   async remove(podUid: string): Promise<void> {
+    for (const name of await readdir(join(this.containersDir, podUid)).catch(() => [] as string[])) {
+      for (const attempt of await readdir(join(this.containersDir, podUid, name)).catch(() => [] as string[])) {
+        removeGroups(this.cgroups, cgroupId(podUid, name, Number(attempt)));
+      }
+    }
     await rm(join(this.containersDir, podUid), { recursive: true, force: true });
     let logDirs: string[] = [];
     try {
@@ -224,15 +249,18 @@ export class ProcessRuntime implements ContainerRuntime {
 const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
 
 /**
- * The command run inside a private mount namespace (util-linux `unshare`, needs root) after bind-mounting each
- * volume at its mountPath, parents first; mount points missing on the host are created (empty), as for hostPath.
- * `unshare` and the shell exec into the command, so it keeps the container's pid.
+ * The container's command, wrapped when it needs setting up first: joining its cgroups (`echo $$ > …/cgroup.procs`,
+ * so everything it starts is inside) and, for volumes, a private mount namespace (util-linux `unshare`, needs root)
+ * with each volume bind-mounted at its mountPath, parents first; mount points missing on the host are created
+ * (empty), as for hostPath. `unshare` and the shell exec into the command, so it keeps the container's pid.
  */
-export function withMounts(
-  mounts: { source: string; target: string; readOnly: boolean }[],
+export function wrapCommand(
+  setup: { mounts?: { source: string; target: string; readOnly: boolean }[]; cgroupDirs?: string[] },
   command: string[],
 ): string[] {
+  const mounts = setup.mounts ?? [];
   const lines: string[] = [];
+  for (const d of setup.cgroupDirs ?? []) lines.push(`echo $$ > ${quote(join(d, "cgroup.procs"))}`);
   for (const m of [...mounts].sort((a, b) => a.target.length - b.target.length)) {
     const src = quote(m.source);
     const dst = quote(m.target);
@@ -242,8 +270,10 @@ export function withMounts(
     lines.push(`mount --bind ${src} ${dst}`);
     if (m.readOnly) lines.push(`mount -o remount,bind,ro ${dst}`);
   }
+  if (lines.length === 0) return command;
   lines.push('exec "$@"');
-  return ["unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-ec", lines.join("\n"), "sh", ...command];
+  const shell = ["/bin/sh", "-ec", lines.join("\n"), "sh", ...command];
+  return mounts.length ? ["unshare", "--mount", "--propagation", "private", "--", ...shell] : shell;
 }
 
 /** Kills processes carrying a container's markers (what a dead supervisor can no longer clean up). */

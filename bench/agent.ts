@@ -19,6 +19,15 @@ export interface AgentBenchOptions {
 
 const NODE = "bench-agent";
 
+/** Proportional set size: shared pages (the node binary every supervisor maps) split among their users. */
+function pssKb(pid: number): number {
+  try {
+    return Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
 function rssKb(pid: number): number {
   try {
     return Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
@@ -85,8 +94,13 @@ export async function agentBench(opts: AgentBenchOptions): Promise<void> {
     opts.emit("agent-cpu-ms-per-s", round(cpuMsPerSecond), "ms", { pods: opts.pods, seconds: opts.idleSeconds });
     opts.emit("agent-rss", round(rssKb(pid) / 1024), "MB", { pods: opts.pods });
     const sups = supervisorPids(dataDir);
+    const supPss = sups.reduce((sum, p) => sum + pssKb(p), 0) / 1024;
     const supRss = sups.reduce((sum, p) => sum + rssKb(p), 0) / 1024;
-    opts.emit("agent-supervisors-rss", round(supRss), "MB", { pods: opts.pods, supervisors: sups.length });
+    opts.emit("agent-supervisors-pss", round(supPss), "MB", {
+      pods: opts.pods,
+      supervisors: sups.length,
+      rssSum: round(supRss),
+    });
   } finally {
     await agent.stop("SIGTERM");
     await client.close();

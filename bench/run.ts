@@ -33,7 +33,7 @@ const MEASUREMENTS = {
   "agent-pod-start-max": "agent",
   "agent-cpu-ms-per-s": "agent",
   "agent-rss": "agent",
-  "agent-supervisors-rss": "agent",
+  "agent-supervisors-pss": "agent",
 } as const;
 type Measurement = keyof typeof MEASUREMENTS;
 type Step = (typeof MEASUREMENTS)[Measurement] | "watches";
@@ -56,7 +56,7 @@ const ALIASES: Record<string, Measurement[]> = {
   "watch-delivery": ["watch-delivery-p50", "watch-delivery-p99"],
   "list-pods": ["list-pods-json", "list-pods-table"],
   daemonset: ["daemonset-rollout", "daemonset-update", "daemonset-delete", "daemonset-server-rss"],
-  agent: ["agent-pod-start-p50", "agent-pod-start-max", "agent-cpu-ms-per-s", "agent-rss", "agent-supervisors-rss"],
+  agent: ["agent-pod-start-p50", "agent-pod-start-max", "agent-cpu-ms-per-s", "agent-rss", "agent-supervisors-pss"],
 };
 
 const { values: args } = parseArgs({

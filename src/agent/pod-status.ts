@@ -4,7 +4,7 @@
 // messages. Transition times already on the pod are kept while a condition keeps its status.
 import type { KubeObject } from "../api/object.ts";
 import { normalizeImage } from "../hollow/image-ref.ts";
-import { rfc3339 } from "../hollow/pod-status.ts";
+import { condition, goList, rfc3339 } from "../hollow/pod-status.ts";
 import type { ContainerRecord } from "./runtime/runtime.ts";
 
 /** What the agent knows about one container beyond the runtime's record. */
@@ -70,28 +70,6 @@ function containerStatus(c: any, v: ContainerView | undefined): Record<string, a
   if (r) s.containerID = r.containerID;
   return s;
 }
-
-function condition(
-  type: string,
-  ok: boolean,
-  reason: string | undefined,
-  message: string | undefined,
-  prev: any,
-  now: string,
-) {
-  const status = ok ? "True" : "False";
-  const c: Record<string, unknown> = {
-    type,
-    status,
-    lastProbeTime: null,
-    lastTransitionTime: prev?.status === status && prev.lastTransitionTime ? prev.lastTransitionTime : now,
-  };
-  if (!ok && reason) c.reason = reason;
-  if (!ok && message) c.message = message;
-  return c;
-}
-
-const goList = (names: string[]) => `[${names.join(" ")}]`;
 
 /** Upstream getPhase for the app containers once initialization is done. */
 function appPhase(restartPolicy: string, statuses: any[]): string {

@@ -52,7 +52,8 @@ function pullFailureMessage(image: string, reason: PullFailureReason): string {
   return reason === "ErrImagePull" ? err : `Back-off pulling image "${image}": ErrImagePull: ${err}`;
 }
 
-function condition(
+/** A pod condition; its transition time stays while its status does. */
+export function condition(
   type: string,
   ok: boolean,
   reason: string | undefined,
@@ -76,7 +77,7 @@ function startedMsOf(startedAt: string, sim: PodSimulation): number {
 }
 
 /** Go's `%s` of a []string: `[a b]`. */
-function goList(names: string[]): string {
+export function goList(names: string[]): string {
   return `[${names.join(" ")}]`;
 }
 

@@ -1,48 +1,22 @@
 // Starts a real `loci hollow` process (simulated nodes) against a running server, for end-to-end tests.
-import { type ChildProcess, spawn } from "node:child_process";
 import { LOCI } from "./server.ts";
+import { type ReadyProcess, spawnReady } from "./spawn-ready.ts";
 
-export interface RunningHollow {
-  proc: ChildProcess;
+export interface RunningHollow extends ReadyProcess {
   /** SIGTERM (or SIGKILL with `kill9`), then waits for the exit. */
-  stop(opts?: { kill9?: boolean }): Promise<void>;
+  stop(opts?: { kill9?: boolean } | NodeJS.Signals): Promise<void>;
 }
 
 export async function startHollow(kubeconfig: string, args: string[]): Promise<RunningHollow> {
-  const proc = spawn(process.execPath, [LOCI, "hollow", "--kubeconfig", kubeconfig, ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stderr = "";
-  proc.stderr!.on("data", (d) => {
-    stderr += d;
-  });
-  const exited = new Promise<void>((r) => proc.on("exit", () => r()));
-  await new Promise<void>((res, rej) => {
-    let out = "";
-    const timer = setTimeout(() => rej(new Error(`loci hollow did not get ready in 60s: ${stderr}`)), 60_000);
-    proc.stdout!.on("data", (d) => {
-      out += d;
-      if (/loci hollow ready/.test(out)) {
-        clearTimeout(timer);
-        res();
-      }
-    });
-    proc.on("exit", (code) => {
-      clearTimeout(timer);
-      rej(new Error(`loci hollow exited with ${code}: ${stderr}`));
-    });
-  }).catch((e) => {
-    proc.kill("SIGKILL");
-    throw e;
-  });
+  const p = await spawnReady(
+    [process.execPath, LOCI, "hollow", "--kubeconfig", kubeconfig, ...args],
+    "loci hollow",
+    /loci hollow ready/,
+    60_000,
+  );
   return {
-    proc,
-    async stop(o = {}) {
-      if (proc.exitCode === null && proc.signalCode === null) {
-        proc.kill(o.kill9 ? "SIGKILL" : "SIGTERM");
-        await exited;
-      }
-    },
+    proc: p.proc,
+    stop: (o) => p.stop(typeof o === "string" ? o : o?.kill9 ? "SIGKILL" : "SIGTERM"),
   };
 }
 

@@ -7,11 +7,12 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { markedPids } from "../../src/agent/runtime/process/process-runtime.ts";
 import { type RunningAgent, startAgent } from "../helpers/agent.ts";
-import { eventually, sleep } from "../helpers/eventually.ts";
+import { eventually } from "../helpers/eventually.ts";
 import { Kubectl, kubectlBinary } from "../helpers/kubectl.ts";
 import { type RunningServer, startServer } from "../helpers/server.ts";
 
 const binary = kubectlBinary(33);
+const LEASE = ["--node-lease-duration-seconds", "4"];
 const isRoot = process.getuid?.() === 0;
 
 describe("loci agent with the process runtime", { skip: binary ? false : "kubectl.1.33 is not installed" }, () => {
@@ -30,13 +31,14 @@ describe("loci agent with the process runtime", { skip: binary ? false : "kubect
   const podsJson = (selector: string) => JSON.parse(ok(["get", "pods", "-l", selector, "-o", "json"])).items as any[];
 
   before(async () => {
-    server = await startServer();
+    // Short node-monitor timings (and 4 s leases renewed every second) so a silent agent shows within seconds.
+    server = await startServer({ args: ["--node-monitor-grace-period=4s", "--node-monitor-period=1s"] });
     k = new Kubectl(binary!, server.kubeconfig);
     for (const [name, ip] of [
       ["agent-a", "127.0.0.2"],
       ["agent-b", "127.0.0.3"],
     ]) {
-      agents.set(name, await startAgent(["--kubeconfig", server.kubeconfig], name, dataOf(name), ip));
+      agents.set(name, await startAgent(["--kubeconfig", server.kubeconfig, ...LEASE], name, dataOf(name), ip));
     }
   });
   after(async () => {
@@ -103,25 +105,38 @@ spec:
     assert.ok(ds.metadata.uid);
   });
 
-  test("agent kill -9 and restart: containers keep their pid, start time and restartCount; output went on", async () => {
+  test("agent kill -9: the node goes Unknown, its daemon pod stays and keeps running; after a restart the same containers (pid, start time, restartCount) and the output written meanwhile", async () => {
     const pod = podsJson("app=writer").find((p) => p.spec.nodeName === "agent-a");
     const before = pod.status.containerStatuses[0];
     const uid = pod.metadata.uid;
     const pidsBefore = markedPids(uid);
     assert.ok(pidsBefore.length > 0);
     await agents.get("agent-a")!.stop("SIGKILL");
-    const logDir = join(dataOf("agent-a"), "pods", `default_${pod.metadata.name}_${uid}`, "w");
-    const linesAt = () => readFileSync(join(logDir, "0.log"), "utf8").trim().split("\n").length;
-    const linesWhenKilled = linesAt();
-    await sleep(2500);
-    assert.ok(linesAt() > linesWhenKilled, "the container logged while the agent was down");
-    agents.set("agent-a", await startAgent([], "agent-a", dataOf("agent-a"), "127.0.0.2"));
-    await sleep(2000);
+    const killedAt = Date.now();
+    await eventually(() => {
+      const node = JSON.parse(ok(["get", "node", "agent-a", "-o", "json"]));
+      assert.equal(node.status.conditions.find((c: any) => c.type === "Ready").status, "Unknown");
+    }, 20_000);
+    assert.ok(podsJson("app=writer").some((p) => p.metadata.uid === uid && !p.metadata.deletionTimestamp));
+    const ds = JSON.parse(ok(["get", "ds", "writer", "-o", "json"])).status;
+    assert.deepEqual([ds.desiredNumberScheduled, ds.numberMisscheduled], [1, 1]);
+    const restartedAt = Date.now();
+    agents.set("agent-a", await startAgent(LEASE, "agent-a", dataOf("agent-a"), "127.0.0.2"));
+    await eventually(() => {
+      const node = JSON.parse(ok(["get", "node", "agent-a", "-o", "json"]));
+      assert.equal(node.status.conditions.find((c: any) => c.type === "Ready").status, "True");
+    });
     const after = podsJson("app=writer").find((p) => p.metadata.uid === uid).status.containerStatuses[0];
     assert.equal(after.restartCount, before.restartCount);
     assert.deepEqual(after.state, before.state);
     assert.equal(after.containerID, before.containerID);
     assert.ok(markedPids(uid).includes(pidsBefore[0]), "the same processes run");
+    const stamps = ok(["logs", pod.metadata.name, "--timestamps"])
+      .trim()
+      .split("\n")
+      .map((l) => Date.parse(l.split(" ")[0]));
+    const meanwhile = stamps.filter((t) => t > killedAt + 500 && t < restartedAt - 500);
+    assert.ok(meanwhile.length >= 2, `lines logged while the agent was down: ${meanwhile.length}`);
   });
 
   test("kubectl logs through the API server: --tail, --timestamps, -f, errors with the kubelet's words", async () => {

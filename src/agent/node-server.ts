@@ -2,6 +2,7 @@
 // the agent's TLS connection) answering the kubelet-style requests the API server forwards. It keeps the tunnel
 // open, reconnecting with back-off (1 s doubling to 30 s) when it drops.
 import { createServer, type Http2ServerRequest, type Http2ServerResponse } from "node:http2";
+import { connect } from "node:net";
 import type { Duplex } from "node:stream";
 import type { KubeObject } from "../api/object.ts";
 import { LogRequestError, logContainerID, parseLogOptions, streamLogFile } from "./container-logs.ts";
@@ -86,8 +87,51 @@ export class NodeServer {
       res.writeHead(200, { "content-type": "application/octet-stream" });
       return execInContainer(target, parts[3], url.searchParams, req, res);
     }
+    if (req.method === "POST" && parts[0] === "portForward" && parts.length === 3) {
+      return this.portForward(parts[1], parts[2], url.searchParams.get("port") ?? "", req, res);
+    }
     res.writeHead(404, { "content-type": "text/plain" });
     res.end(`the node has no ${url.pathname}`);
+  }
+
+  /**
+   * One forwarded connection: a TCP connection to the pod's port (its IP is the node's with the process runtime),
+   * relayed through the request and response bodies.
+   */
+  private portForward(
+    namespace: string,
+    podName: string,
+    port: string,
+    req: Http2ServerRequest,
+    res: Http2ServerResponse,
+  ) {
+    const pod = this.deps.findPod(namespace, podName);
+    const n = Number(port);
+    if (!pod || !Number.isInteger(n) || n < 1 || n > 65535) {
+      res.writeHead(400, { "content-type": "text/plain" });
+      res.end(pod ? `invalid port ${JSON.stringify(port)}` : `pod "${podName}" is not on this node`);
+      return;
+    }
+    const host = pod.status?.podIP ?? "127.0.0.1";
+    return new Promise<void>((resolve) => {
+      const socket = connect({ host, port: n });
+      socket.once("connect", () => {
+        res.writeHead(200, { "content-type": "application/octet-stream" });
+        req.pipe(socket);
+        socket.pipe(res as unknown as NodeJS.WritableStream);
+        resolve();
+      });
+      socket.once("error", (e: NodeJS.ErrnoException) => {
+        if (!res.headersSent) {
+          res.writeHead(502, { "content-type": "text/plain" });
+          res.end(
+            `failed to connect to ${host}:${n}: dial tcp4 ${host}:${n}: connect: ${e.code === "ECONNREFUSED" ? "connection refused" : e.message}`,
+          );
+        } else res.end();
+        resolve();
+      });
+      res.on("close", () => socket.destroy());
+    });
   }
 
   private async containerLogs(

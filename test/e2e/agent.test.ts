@@ -312,7 +312,7 @@ spec:
     ok(["delete", "pod", "hungry", "--wait=false"]);
   });
 
-  test("kubectl exec runs in the container and returns its exit code; kubectl 1.27 is told what to use", async () => {
+  test("kubectl exec runs in the container and returns its exit code (WebSocket from 1.33, SPDY from 1.27)", async () => {
     const pod = podsJson("app=writer").find((p) => p.spec.nodeName === "agent-a");
     const name = pod.metadata.name;
     const r = k.run(["exec", name, "--", "sh", "-c", 'echo "node=$NODE marker=$LOCI_POD_UID"; echo oops >&2; exit 3']);
@@ -320,20 +320,55 @@ spec:
     assert.equal(r.stdout, `node=agent-a marker=${pod.metadata.uid}\n`);
     assert.match(r.stderr, /^oops\ncommand terminated with exit code 3\n$/);
     assert.equal(k.run(["exec", "-i", name, "--", "tr", "a-z", "A-Z"], "hello\n").stdout, "HELLO\n");
+    // kubectl 1.27 speaks SPDY/3.1 for exec.
     const old = kubectlBinary(27);
     if (old) {
       const legacy = new Kubectl(old, server.kubeconfig);
       try {
-        const x = legacy.run(["exec", name, "--", "true"]);
-        assert.equal(x.code, 1);
-        assert.match(
-          x.stderr,
-          /loci serves exec over WebSocket \(v5\.channel\.k8s\.io\) only, not SPDY\/3\.1: use kubectl 1\.30 or newer/,
-        );
+        const x = legacy.run(["exec", name, "--", "sh", "-c", "echo old; exit 4"]);
+        assert.equal(x.code, 4, x.stderr);
+        assert.equal(x.stdout, "old\n");
+        assert.equal(legacy.run(["exec", "-i", name, "--", "tr", "a-z", "A-Z"], "spdy\n").stdout, "SPDY\n");
       } finally {
         legacy.dispose();
       }
     }
+  });
+
+  test("kubectl port-forward reaches a pod's port (WebSocket from kubectl 1.33, SPDY from 1.27)", async () => {
+    const podPort = 21000 + (process.pid % 20000);
+    const program = `require('http').createServer((q,r)=>r.end('pong '+q.url)).listen(${podPort},'127.0.0.2')`;
+    ok(
+      ["apply", "-f", "-"],
+      `apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  nodeName: agent-a
+  terminationGracePeriodSeconds: 1
+  containers:
+  - {name: web, image: node, command: ["${process.execPath}", "-e", "${program}"], readinessProbe: {tcpSocket: {port: ${podPort}}, periodSeconds: 1}}
+`,
+    );
+    await eventually(() => assert.match(ok(["get", "pod", "web"]), /web\s+1\/1\s+Running/));
+    for (const minor of [33, 27]) {
+      const bin = kubectlBinary(minor);
+      if (!bin) continue;
+      const kc = new Kubectl(bin, server.kubeconfig);
+      const local = podPort + minor;
+      const pf = kc.start(["port-forward", "pod/web", `${local}:${podPort}`]);
+      try {
+        await eventually(() => assert.match(pf.output(), /Forwarding from 127\.0\.0\.1/), 10_000);
+        for (const path of ["/a", "/b"]) {
+          const res = await fetch(`http://127.0.0.1:${local}${path}`);
+          assert.equal(await res.text(), `pong ${path}`);
+        }
+      } finally {
+        pf.stop();
+        kc.dispose();
+      }
+    }
+    ok(["delete", "pod", "web", "--wait=false"]);
   });
 
   test("deleting a pod leaves no process with its marker (setsid and double-forked children too)", async () => {

@@ -49,6 +49,9 @@ class MemoryRuntime implements ContainerRuntime {
   logPath(): string {
     return "/dev/null";
   }
+  stdinPath(): undefined {
+    return undefined;
+  }
   /** The running container exits with `code` now. */
   crash(code: number): void {
     const rec = this.runs.at(-1)!;

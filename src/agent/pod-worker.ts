@@ -408,6 +408,8 @@ export class PodWorker {
       podUid: this.uid,
       mounts: needed,
       limits: containerLimits(c),
+      stdin: !!c.stdin,
+      stdinOnce: !!c.stdinOnce,
       podLogName: `${pod.metadata.namespace}_${pod.metadata.name}_${this.uid}`,
       containerName: c.name,
       attempt,

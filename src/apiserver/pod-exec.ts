@@ -1,7 +1,7 @@
 // The pod streaming endpoints. `kubectl exec` over WebSocket (`v5.channel.k8s.io`, `v4.channel.k8s.io`: each
 // message is a channel byte and its data), relayed to the pod's node agent through its tunnel as length-prefixed
 // frames; kubectl 1.30+ speaks WebSocket by default, older kubectl SPDY/3.1 (pod-exec-spdy.ts). Port-forward
-// (pod-portforward.ts) is served both ways. Attach is not served yet and says so.
+// (pod-portforward.ts) is served both ways. Attach works as exec does, joining the running process.
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { createWebSocketStream, type WebSocket, WebSocketServer } from "ws";
@@ -71,8 +71,6 @@ export class PodExec {
     }
     const websocket = (req.headers.upgrade ?? "").toLowerCase() === "websocket";
     const spdy = (req.headers.upgrade ?? "").toLowerCase() === "spdy/3.1";
-    if (verb === "attach")
-      throw errors.badRequest(`${resource} is not supported by loci yet; exec and port-forward are`);
     if (!websocket && !spdy) {
       throw errors.badRequest(`unsupported upgrade ${JSON.stringify(req.headers.upgrade)}: WebSocket or SPDY/3.1`);
     }
@@ -81,7 +79,7 @@ export class PodExec {
     const phase = pod.status?.phase;
     if (phase === "Succeeded" || phase === "Failed") {
       throw errors.badRequest(
-        `cannot ${verb === "exec" ? "exec into" : "port forward to"} a container in a completed pod; current phase is ${phase}`,
+        `cannot ${verb === "exec" ? "exec into" : verb === "attach" ? "attach to" : "port forward to"} a container in a completed pod; current phase is ${phase}`,
       );
     }
     if (verb === "portforward") {
@@ -113,19 +111,21 @@ export class PodExec {
     const container = logContainer(pod, url.searchParams.get("container") ?? undefined);
     const node = pod.spec?.nodeName;
     if (!node) throw errors.badRequest(`pod ${name} does not have a host assigned`);
-    if (url.searchParams.getAll("command").length === 0) throw errors.badRequest("you must specify at least 1 command");
+    if (verb === "exec" && url.searchParams.getAll("command").length === 0) {
+      throw errors.badRequest("you must specify at least 1 command");
+    }
     const q = new URLSearchParams();
     for (const c of url.searchParams.getAll("command")) q.append("command", c);
     for (const k of ["stdin", "stdout", "stderr", "tty"])
       if (url.searchParams.get(k)) q.set(k, url.searchParams.get(k)!);
-    const path = `/exec/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/${encodeURIComponent(container)}?${q}`;
+    const path = `/${verb}/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/${encodeURIComponent(container)}?${q}`;
     if (spdy) {
       // kubectl 1.29 and older: the channel protocol over SPDY streams.
       const offered = String(req.headers["x-stream-protocol-version"] ?? "")
         .split(",")
         .map((p) => p.trim());
       if (!offered.includes(SPDY_EXEC_PROTOCOL)) {
-        throw errors.badRequest(`exec over SPDY needs the ${SPDY_EXEC_PROTOCOL} stream protocol`);
+        throw errors.badRequest(`${verb} over SPDY needs the ${SPDY_EXEC_PROTOCOL} stream protocol`);
       }
       const upstream = this.deps.tunnels.open(node, path);
       socket.write(

@@ -371,6 +371,42 @@ spec:
     ok(["delete", "pod", "web", "--wait=false"]);
   });
 
+  test("kubectl attach follows a running container's output and writes to its stdin (kubectl 1.33 and 1.27)", async () => {
+    ok(
+      ["apply", "-f", "-"],
+      `apiVersion: v1
+kind: Pod
+metadata: {name: talker}
+spec:
+  nodeName: agent-a
+  terminationGracePeriodSeconds: 1
+  containers:
+  - {name: echo, image: busybox, stdin: true, command: ["/bin/sh", "-c", "while read l; do echo got $l; echo warn $l >&2; done"]}
+`,
+    );
+    await eventually(() => assert.match(ok(["get", "pod", "talker"]), /talker\s+1\/1\s+Running/));
+    for (const minor of [33, 27]) {
+      const bin = kubectlBinary(minor);
+      if (!bin) continue;
+      const kc = new Kubectl(bin, server.kubeconfig);
+      const word = `w${minor}`;
+      const attached = kc.start(["attach", "-i", "talker", "-c", "echo"]);
+      try {
+        await eventually(() => assert.match(attached.output(), /If you don't see a command prompt/), 10_000);
+        attached.write(`${word}\n`);
+        await eventually(() => {
+          assert.match(attached.output(), new RegExp(`got ${word}\n`));
+          assert.match(attached.output(), new RegExp(`warn ${word}\n`));
+        }, 10_000);
+      } finally {
+        attached.stop();
+        kc.dispose();
+      }
+    }
+    assert.match(ok(["logs", "talker"]), /got w33\n[\s\S]*got w27\n/);
+    ok(["delete", "pod", "talker", "--wait=false"]);
+  });
+
   test("deleting a pod leaves no process with its marker (setsid and double-forked children too)", async () => {
     ok(
       ["apply", "-f", "-"],

@@ -47,8 +47,8 @@ export class Kubectl {
     return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   }
 
-  /** Starts a long-running kubectl (e.g. `get -w`); returns the live output and a stop function. */
-  start(args: string[]): { output: () => string; stop: () => void } {
+  /** Starts a long-running kubectl (e.g. `get -w`); returns the live output, a way to type, and a stop function. */
+  start(args: string[]): { output: () => string; write: (s: string) => void; stop: () => void } {
     const p = spawn(this.binary, ["--kubeconfig", this.kubeconfig, "--cache-dir", this.cacheDir, ...args]);
     let out = "";
     p.stdout.on("data", (d) => {
@@ -57,6 +57,7 @@ export class Kubectl {
     p.stderr.on("data", (d) => {
       out += d;
     });
-    return { output: () => out, stop: () => p.kill("SIGKILL") };
+    p.stdin.on("error", () => {});
+    return { output: () => out, write: (s) => p.stdin.write(s), stop: () => p.kill("SIGKILL") };
   }
 }

@@ -12,6 +12,9 @@ export interface ContainerLaunch {
   command: string[];
   env: Record<string, string>;
   workingDir?: string;
+  /** The container keeps its stdin open for `kubectl attach -i` (`stdin`), closed after one writer (`stdinOnce`). */
+  stdin?: boolean;
+  stdinOnce?: boolean;
   /** cpu (millicores) and memory (bytes) limits, enforced where the runtime can. */
   limits?: { memory?: number; milliCpu?: number };
   /** Bind mounts into the container's own mount namespace (volumes at their mountPaths). */
@@ -52,4 +55,6 @@ export interface ContainerRuntime {
   remove(podUid: string): Promise<void>;
   /** Path of a container run's log file. */
   logPath(podLogName: string, containerName: string, attempt: number): string;
+  /** Path to write a running container's stdin to (containers started with `stdin`), or undefined. */
+  stdinPath(podUid: string, containerName: string, attempt: number): string | undefined;
 }

@@ -80,6 +80,11 @@ export class ProcessRuntime implements ContainerRuntime {
     return join(this.podsDir, podLogName, containerName, `${attempt}.log`);
   }
 
+  stdinPath(podUid: string, containerName: string, attempt: number): string | undefined {
+    const p = join(this.runDir(podUid, containerName, attempt), "stdin");
+    return existsSync(p) ? p : undefined;
+  }
+
   private runDir(podUid: string, containerName: string, attempt: number): string {
     return join(this.containersDir, podUid, containerName, String(attempt));
   }
@@ -104,6 +109,8 @@ export class ProcessRuntime implements ContainerRuntime {
       logPath,
       logMaxBytes: this.opts.logMaxBytes,
       logMaxFiles: this.opts.logMaxFiles,
+      stdin: !!launch.stdin,
+      stdinOnce: !!launch.stdinOnce,
     };
     await writeFile(join(dir, "spec.json"), JSON.stringify(spec));
     // Only the latest run and the one before it matter (status and `logs --previous`), as in the kubelet.

@@ -8,13 +8,15 @@
 //   - when the main process exits, kills every process still carrying the container's markers (a container's
 //     processes end with its main process, as in a PID namespace), then exits itself.
 // Plain JavaScript with no dependencies, so each container costs one small Node process and no TypeScript loader.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import {
   closeSync,
+  createReadStream,
   openSync,
   readdirSync,
   readFileSync,
   renameSync,
+  rmSync,
   statSync,
   unlinkSync,
   writeFileSync,
@@ -132,8 +134,28 @@ const child = spawn(spec.command[0], spec.command.slice(1), {
   cwd: spec.workingDir || undefined,
   env: spec.env,
   detached: true,
-  stdio: ["ignore", "pipe", "pipe"],
+  stdio: [spec.stdin ? "pipe" : "ignore", "pipe", "pipe"],
 });
+
+// A container with `stdin: true` reads what `kubectl attach -i` writes into the `stdin` FIFO of its run folder;
+// each writer's end of input ends the container's stdin only with `stdinOnce`.
+if (spec.stdin && child.stdin) {
+  const fifo = join(dir, "stdin");
+  const feed = () => {
+    const input = createReadStream(fifo);
+    input.on("data", (d) => child.stdin.write(d));
+    input.on("error", () => {});
+    input.on("close", () => (spec.stdinOnce ? child.stdin.end() : feed()));
+  };
+  child.stdin.on("error", () => {});
+  try {
+    rmSync(fifo, { force: true });
+    execFileSync("mkfifo", ["-m", "600", fifo]);
+    feed();
+  } catch (e) {
+    logLine("stderr", "F", `loci: no stdin for kubectl attach: ${e.message.split("\n")[0]}`);
+  }
+}
 
 child.on("error", (err) => {
   // The command could not be started (missing binary, bad working directory): as a runtime's StartError.

@@ -191,16 +191,18 @@ export class Agent {
     return ((this.opts.leaseDurationSeconds ?? 40) * 1000) / 4;
   }
 
+  /** Runs `fn` every `everyMs` after the previous run ended; one pending timer per loop. */
   private schedule(everyMs: number, fn: () => Promise<void>): void {
+    const slot = this.timers.length;
     const loop = () => {
       if (this.stopped) return;
       fn()
         .catch((e) => this.log((e as Error).message))
         .finally(() => {
-          if (!this.stopped) this.timers.push(this.clock.after(everyMs, loop));
+          if (!this.stopped) this.timers[slot] = this.clock.after(everyMs, loop);
         });
     };
-    this.timers.push(this.clock.after(everyMs, loop));
+    this.timers[slot] = this.clock.after(everyMs, loop);
   }
 
   private tick(): void {

@@ -409,7 +409,6 @@ export class PodWorker {
       mounts: needed,
       limits: containerLimits(c),
       stdin: !!c.stdin,
-      stdinOnce: !!c.stdinOnce,
       podLogName: `${pod.metadata.namespace}_${pod.metadata.name}_${this.uid}`,
       containerName: c.name,
       attempt,

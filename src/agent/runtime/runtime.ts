@@ -12,9 +12,8 @@ export interface ContainerLaunch {
   command: string[];
   env: Record<string, string>;
   workingDir?: string;
-  /** The container keeps its stdin open for `kubectl attach -i` (`stdin`), closed after one writer (`stdinOnce`). */
+  /** The container's stdin stays open for `kubectl attach -i`. */
   stdin?: boolean;
-  stdinOnce?: boolean;
   /** cpu (millicores) and memory (bytes) limits, enforced where the runtime can. */
   limits?: { memory?: number; milliCpu?: number };
   /** Bind mounts into the container's own mount namespace (volumes at their mountPaths). */

@@ -1,7 +1,7 @@
 // The process runtime with real supervisor processes: logs, exit codes, graceful and forced stops, leftover
 // processes, and a second runtime instance (a restarted agent) finding running containers again.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -130,4 +130,31 @@ test("a command that cannot start ends as StartError with exit code 128", async 
   assert.equal(done.exitCode, 128);
   assert.equal(done.reason, "StartError");
   assert.match(done.message ?? "", /executable file not found/);
+});
+
+test("a container with stdin reads what is written to its FIFO; its supervisor exits with it", async () => {
+  const rt = runtime();
+  const l = { ...launch("while read x; do echo got $x; done"), stdin: true };
+  const rec = await rt.start(l);
+  const fifo = rt.stdinPath(l.podUid, "c", 0);
+  assert.ok(fifo);
+  writeFileSync(fifo, "one\n");
+  writeFileSync(fifo, "two\n");
+  await until(async () => {
+    const text = readFileSync(rt.logPath(l.podLogName, "c", 0), "utf8");
+    return /got one\n[\s\S]*got two\n/.test(text) ? true : undefined;
+  });
+  const supervisor = JSON.parse(
+    readFileSync(join(dir, "containers", l.podUid, "c", "0", "state.json"), "utf8"),
+  ).supervisorPid;
+  await rt.stop(l.podUid, "c", 1000);
+  assert.ok(rec.pid);
+  await until(async () => {
+    try {
+      process.kill(supervisor, 0);
+      return undefined;
+    } catch {
+      return true;
+    }
+  }, 5000);
 });

@@ -110,7 +110,6 @@ export class ProcessRuntime implements ContainerRuntime {
       logMaxBytes: this.opts.logMaxBytes,
       logMaxFiles: this.opts.logMaxFiles,
       stdin: !!launch.stdin,
-      stdinOnce: !!launch.stdinOnce,
     };
     await writeFile(join(dir, "spec.json"), JSON.stringify(spec));
     // Only the latest run and the one before it matter (status and `logs --previous`), as in the kubelet.

@@ -11,7 +11,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import {
   closeSync,
-  createReadStream,
+  constants,
   openSync,
   readdirSync,
   readFileSync,
@@ -22,6 +22,7 @@ import {
   writeFileSync,
   writeSync,
 } from "node:fs";
+import { Socket } from "node:net";
 import { basename, dirname, join } from "node:path";
 
 const dir = process.argv[2];
@@ -137,21 +138,24 @@ const child = spawn(spec.command[0], spec.command.slice(1), {
   stdio: [spec.stdin ? "pipe" : "ignore", "pipe", "pipe"],
 });
 
-// A container with `stdin: true` reads what `kubectl attach -i` writes into the `stdin` FIFO of its run folder;
-// each writer's end of input ends the container's stdin only with `stdinOnce`.
+// A container with `stdin: true` reads what `kubectl attach -i` writes into the `stdin` FIFO of its run folder.
+// The FIFO is opened read-write and non-blocking and read through the event loop: opening never waits for a
+// writer, attach sessions come and go without an end-of-file, and nothing blocks a worker thread (which would keep
+// this process from exiting). `stdinOnce` (close stdin after the first session) is not supported.
 if (spec.stdin && child.stdin) {
   const fifo = join(dir, "stdin");
-  const feed = () => {
-    const input = createReadStream(fifo);
-    input.on("data", (d) => child.stdin.write(d));
-    input.on("error", () => {});
-    input.on("close", () => (spec.stdinOnce ? child.stdin.end() : feed()));
-  };
   child.stdin.on("error", () => {});
   try {
     rmSync(fifo, { force: true });
     execFileSync("mkfifo", ["-m", "600", fifo]);
-    feed();
+    const input = new Socket({
+      fd: openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK),
+      readable: true,
+      writable: false,
+    });
+    input.on("data", (d) => child.stdin.write(d));
+    input.on("error", () => {});
+    child.on("exit", () => input.destroy());
   } catch (e) {
     logLine("stderr", "F", `loci: no stdin for kubectl attach: ${e.message.split("\n")[0]}`);
   }

@@ -4,6 +4,7 @@
 // ConfigMaps and Secrets come through `lookup`, so this file does no I/O of its own.
 import type { KubeObject } from "../api/object.ts";
 import { parseQuantity, quantityToNumber } from "../api/quantity.ts";
+import type { ContainerLimits } from "./runtime/runtime.ts";
 
 /** Reads a ConfigMap's data and binaryData, or a Secret's data (decoded), as bytes; undefined when absent. */
 export type SourceLookup = (
@@ -155,9 +156,9 @@ export function expandCommand(words: string[], env: Record<string, string>): str
 }
 
 /** A container's cpu (millicores) and memory (bytes) limits, as the runtime enforces them. */
-export function containerLimits(container: any): { memory?: number; milliCpu?: number } {
+export function containerLimits(container: any): ContainerLimits {
   const l = container.resources?.limits ?? {};
-  const out: { memory?: number; milliCpu?: number } = {};
+  const out: ContainerLimits = {};
   if (l.memory !== undefined) out.memory = Math.floor(quantityToNumber(parseQuantity(l.memory)));
   if (l.cpu !== undefined) out.milliCpu = Math.ceil(quantityToNumber(parseQuantity(l.cpu)) * 1000);
   return out;

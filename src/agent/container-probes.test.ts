@@ -37,29 +37,28 @@ const target = (): ProbeTarget => ({
   env: { PATH: process.env.PATH ?? "/usr/bin:/bin", MARK: "ok" },
 });
 
-/** Handlers that pass, fail, and take longer than timeoutSeconds (1 s). */
-const HANDLERS: Record<string, { good: any; bad: any; slow: any; badOutput: RegExp }> = {
+/** Handlers that pass, fail (built when the test runs: the closed port is known only then), and take longer than
+ * timeoutSeconds (1 s). */
+const HANDLERS: Record<string, { good: any; bad: () => any; slow: any; badOutput: RegExp }> = {
   exec: {
     good: { exec: { command: ["/bin/sh", "-c", 'test "$MARK" = ok'] } },
-    bad: { exec: { command: ["/bin/sh", "-c", "echo not yet; exit 1"] } },
+    bad: () => ({ exec: { command: ["/bin/sh", "-c", "echo not yet; exit 1"] } }),
     slow: { exec: { command: ["/bin/sh", "-c", "sleep 3"] } },
     badOutput: /^not yet$/,
   },
   httpGet: {
     good: { httpGet: { path: "/healthz", port: "web", httpHeaders: [{ name: "X-Probe", value: "yes" }] } },
-    bad: { httpGet: { path: "/healthz", port: "web" } },
+    bad: () => ({ httpGet: { path: "/healthz", port: "web" } }),
     slow: { httpGet: { path: "/slow", port: "web" } },
     badOutput: /^HTTP probe failed with statuscode: 500$/,
   },
   tcpSocket: {
     good: { tcpSocket: { port: "web" } },
-    bad: { tcpSocket: { port: -1 } },
+    bad: () => ({ tcpSocket: { port: closedPort } }),
     slow: undefined,
-    badOutput: /./,
+    badOutput: /^dial tcp 127\.0\.0\.1:\d+: connect: connection refused$/,
   },
 };
-// A closed port for the failing tcpSocket case (known only after `before`).
-const tcpBad = () => ({ tcpSocket: { port: closedPort } });
 
 class Harness {
   readonly clock = new FakeClock();
@@ -105,7 +104,7 @@ const withTiming = (handler: any, timing: Record<string, number> = {}) => ({
 });
 
 for (const [name, h] of Object.entries(HANDLERS)) {
-  const bad = () => (name === "tcpSocket" ? tcpBad() : h.bad);
+  const bad = h.bad;
   describe(`${name} probes`, () => {
     test("readiness: ready after successThreshold passes; a failing one keeps it unready with Unhealthy events", async () => {
       const good = new Harness({ readinessProbe: withTiming(h.good, { initialDelaySeconds: 5, successThreshold: 2 }) });
@@ -124,8 +123,7 @@ for (const [name, h] of Object.entries(HANDLERS)) {
       assert.equal(failing.probes.ready, false);
       assert.equal(failing.events.length, 4);
       assert.match(failing.events[0], /^Readiness probe failed: /);
-      if (name !== "tcpSocket") assert.match(failing.events[0].replace("Readiness probe failed: ", ""), h.badOutput);
-      else assert.match(failing.events[0], /connect: connection refused/);
+      assert.match(failing.events[0].replace("Readiness probe failed: ", ""), h.badOutput);
       assert.deepEqual(failing.failures, [], "readiness never restarts a container");
       failing.probes.stop();
     });

@@ -209,12 +209,10 @@ export class NodeServer {
     res.on("close", () => {
       closed = true;
     });
-    await streamLogFile(
-      path,
-      opts,
-      { write: (c) => res.write(c), closed: () => closed },
-      async () => (await runOf())?.finishedAt !== undefined || (await runOf()) === undefined,
-    );
+    await streamLogFile(path, opts, { write: (c) => res.write(c), closed: () => closed }, async () => {
+      const now = await runOf();
+      return now === undefined || now.finishedAt !== undefined;
+    });
     res.end();
   }
 }

@@ -223,12 +223,9 @@ export class PodWorker {
   }
 
   private async sync(): Promise<void> {
-    const { runtime } = this.ctx;
     if (this.gone) {
       await this.stopAll(0);
-      await runtime.remove(this.uid);
-      await rm(join(this.ctx.volumesDir, this.uid), { recursive: true, force: true });
-      this.finish();
+      await this.removeAll();
       return;
     }
     if (this.pod.metadata.deletionTimestamp) {
@@ -242,9 +239,7 @@ export class PodWorker {
       } catch (e) {
         if (!(e instanceof ApiError && (e.code === 404 || e.code === 409))) throw e;
       }
-      await runtime.remove(this.uid);
-      await rm(join(this.ctx.volumesDir, this.uid), { recursive: true, force: true });
-      this.finish();
+      await this.removeAll();
       return;
     }
     const phase = this.pod.status?.phase;
@@ -254,6 +249,13 @@ export class PodWorker {
     }
     await this.advance();
     await this.postStatus(await this.views());
+  }
+
+  /** The pod is gone for good: its containers' records, logs and volumes go, and the worker ends. */
+  private async removeAll(): Promise<void> {
+    await this.ctx.runtime.remove(this.uid);
+    await rm(join(this.ctx.volumesDir, this.uid), { recursive: true, force: true });
+    this.finish();
   }
 
   private finish(): void {

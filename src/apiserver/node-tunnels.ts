@@ -25,10 +25,6 @@ export class NodeTunnels {
     stream.on("close", () => session.destroy());
   }
 
-  connected(node: string): boolean {
-    return this.sessions.has(node);
-  }
-
   /** Starts a GET on the node; fails with 503 when the node has no tunnel. */
   get(node: string, path: string): ClientHttp2Stream {
     const session = this.sessions.get(node);

@@ -17,7 +17,7 @@ import { HttpClient } from "../client/http-client.ts";
 import { loadKubeconfig } from "../client/kubeconfig.ts";
 import { parseLabels, parseTaints } from "../hollow/flags.ts";
 import { parseDuration } from "./duration.ts";
-import { UsageError } from "./usage-error.ts";
+import { flagValues } from "./flag-values.ts";
 
 export const AGENT_HELP = `Usage: loci agent --server URL --token TOKEN --ca-hash sha256:HEX [flags]
        loci agent [flags]                      (again, with the credential stored at the first join)
@@ -95,9 +95,7 @@ export function parseAgentArgs(argv: string[]): AgentSettings | "help" {
     allowPositionals: false,
   });
   if (values.help) return "help";
-  const fail = (msg: string): never => {
-    throw new UsageError(`loci agent: ${msg}`);
-  };
+  const { fail, integer, flagValue: parse } = flagValues("agent");
   const name = values.name ?? hostname().toLowerCase();
   const nameErrs = isDNS1123Subdomain(name);
   if (nameErrs.length) fail(`--name ${JSON.stringify(name)} is not a valid node name: ${nameErrs.join("; ")}`);
@@ -132,19 +130,6 @@ export function parseAgentArgs(argv: string[]): AgentSettings | "help" {
       kubeconfig = resolve(values.kubeconfig!);
     }
   }
-  const integer = (flag: string, text: string, min: number): number => {
-    const n = Number(text);
-    if (!/^\d+$/.test(text.trim()) || n < min)
-      fail(`--${flag} must be an integer >= ${min}, got ${JSON.stringify(text)}`);
-    return n;
-  };
-  const parse = <T>(flag: string, fn: () => T): T => {
-    try {
-      return fn();
-    } catch (e) {
-      return fail(`--${flag}: ${(e as Error).message}`);
-    }
-  };
   return {
     name,
     dataDir,

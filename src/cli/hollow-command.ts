@@ -7,7 +7,7 @@ import { HttpClient } from "../client/http-client.ts";
 import { parseLabels, parseTaints } from "../hollow/flags.ts";
 import { HollowFleet, type HollowFleetOptions } from "../hollow/hollow-fleet.ts";
 import { parseDuration } from "./duration.ts";
-import { UsageError } from "./usage-error.ts";
+import { flagValues } from "./flag-values.ts";
 
 export const HOLLOW_HELP = `Usage: loci hollow --kubeconfig FILE --nodes N [flags]
 
@@ -61,19 +61,9 @@ export function parseHollowArgs(argv: string[], env: NodeJS.ProcessEnv = process
     allowPositionals: false,
   });
   if (values.help) return "help";
-  const fail = (msg: string): never => {
-    throw new UsageError(`loci hollow: ${msg}`);
-  };
+  const { fail, integer, flagValue } = flagValues("hollow");
   const kubeconfig = values.kubeconfig ?? env.KUBECONFIG?.split(":")[0];
   if (!kubeconfig) fail("--kubeconfig is required");
-  const integer = (flag: string, text: string | undefined, min: number): number => {
-    if (text === undefined) return fail(`--${flag} is required`);
-    const n = Number(text);
-    if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < min) {
-      fail(`--${flag} must be an integer >= ${min}, got ${JSON.stringify(text)}`);
-    }
-    return n;
-  };
   const nodes = integer("nodes", values.nodes, 1);
   const startIndex = integer("start-index", values["start-index"], 0);
   const maxPods = integer("max-pods", values["max-pods"], 1);
@@ -95,13 +85,6 @@ export function parseHollowArgs(argv: string[], env: NodeJS.ProcessEnv = process
   const duration = (flag: string, text: string): number => {
     try {
       return parseDuration(text);
-    } catch (e) {
-      return fail(`--${flag}: ${(e as Error).message}`);
-    }
-  };
-  const flagValue = <T>(flag: string, parse: () => T): T => {
-    try {
-      return parse();
     } catch (e) {
       return fail(`--${flag}: ${(e as Error).message}`);
     }

@@ -1,6 +1,12 @@
 // What the agent needs from a container runtime. The pod state machine (pod-worker.ts) drives containers
 // through this interface only, so the process runtime and later ones share every lifecycle rule.
 
+/** cpu (millicores) and memory (bytes) limits of a container. */
+export interface ContainerLimits {
+  memory?: number;
+  milliCpu?: number;
+}
+
 /** Everything needed to start one run of a container (already resolved: env expanded, image mapped). */
 export interface ContainerLaunch {
   podUid: string;
@@ -15,7 +21,7 @@ export interface ContainerLaunch {
   /** The container's stdin stays open for `kubectl attach -i`. */
   stdin?: boolean;
   /** cpu (millicores) and memory (bytes) limits, enforced where the runtime can. */
-  limits?: { memory?: number; milliCpu?: number };
+  limits?: ContainerLimits;
   /** Bind mounts into the container's own mount namespace (volumes at their mountPaths). */
   mounts?: { source: string; target: string; readOnly: boolean }[];
 }

@@ -4,11 +4,10 @@
 // exec'ing the command, so everything it starts is inside. Needs root and a writable cgroup filesystem.
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { ContainerLimits } from "../runtime.ts";
 
 const ROOT = "/sys/fs/cgroup";
 const PERIOD_US = 100_000;
-
-export type Limits = { memory?: number; milliCpu?: number };
 
 export type CgroupMode = { version: 1 | 2 } | { version: 0; why: string };
 
@@ -45,7 +44,7 @@ export function groupDirs(mode: CgroupMode, id: string): string[] {
 }
 
 /** Creates the groups of a run with its limits; returns the folders whose cgroup.procs the process must join. */
-export function createGroups(mode: CgroupMode, id: string, limits: Limits): string[] {
+export function createGroups(mode: CgroupMode, id: string, limits: ContainerLimits): string[] {
   const dirs = groupDirs(mode, id);
   for (const d of dirs) mkdirSync(d, { recursive: true });
   if (mode.version === 2) {

@@ -295,7 +295,10 @@ export function killMarked(podUid: string, containerName?: string): number {
   return killed;
 }
 
-/** Pids whose environment carries `LOCI_POD_UID=<uid>` (and the container's name, when given). */
+/**
+ * Pids whose environment carries `LOCI_POD_UID=<uid>` (and the container's name, when given). supervisor.mjs has
+ * its own copy of this scan: it runs without the TypeScript loader and imports nothing of the agent's.
+ */
 export function markedPids(podUid: string, containerName?: string): number[] {
   const want = [`LOCI_POD_UID=${podUid}`];
   if (containerName) want.push(`LOCI_CONTAINER_NAME=${containerName}`);

@@ -3,16 +3,7 @@ import { after, afterEach, before, test } from "node:test";
 import type { KubeObject } from "../../api/object.ts";
 import { EVENTS, NODES, PODS } from "../../client/client.ts";
 import { NodeLifecycleController } from "./node-lifecycle-controller.ts";
-import {
-  deleteAllNodes,
-  type Harness,
-  postReady,
-  registerNode,
-  renewLease,
-  sleep,
-  startHarness,
-  until,
-} from "./test-support.ts";
+import { deleteAllNodes, type Harness, postReady, registerNode, sleep, startHarness, until } from "./test-support.ts";
 
 let h: Harness;
 
@@ -40,7 +31,7 @@ const UNREACHABLE_NO_EXECUTE = "node.kubernetes.io/unreachable:NoExecute";
 async function advance(ms: number, live: readonly string[] = [], onStep?: () => Promise<void>): Promise<void> {
   for (let t = 0; t < ms; t += 1000) {
     h.clock.advance(1000);
-    if (Math.floor(h.clock.now() / 1000) % 10 === 0) for (const n of live) await renewLease(h, n);
+    if (Math.floor(h.clock.now() / 1000) % 10 === 0 && live.length > 0) await h.renewLeasesSeen(live);
     await sleep(3);
     await onStep?.();
   }
@@ -129,7 +120,7 @@ test("a silent node turns Unknown, is tainted NoSchedule at once and NoExecute t
   assert.match(noExecute.timeAdded, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
 
   // The agent comes back: taints go, and Ready stays as the node wrote it.
-  await renewLease(h, "n1");
+  await h.renewLeasesSeen(["n1"]);
   await postReady(h, "n1");
   live.push("n1");
   await advanceUntil(
@@ -175,6 +166,7 @@ test("a (re)started controller gives nodes with old heartbeats a full grace peri
   await advance(45_000);
   for (const n of ["r1", "r2"]) assert.equal(ready(await getNode(n)).status, "True", `${n} not judged by old stamps`);
   // The agents resume renewing their leases (their node status is only rewritten every 5 minutes).
+  await h.renewLeasesSeen(["r1", "r2"]);
   await advance(60_000, ["r1", "r2"]);
   for (const n of ["r1", "r2"]) assert.equal(ready(await getNode(n)).status, "True", `${n} alive through its lease`);
 

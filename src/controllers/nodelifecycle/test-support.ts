@@ -21,6 +21,9 @@ export interface Harness {
   run<C extends Controller>(make: (ctx: ControllerContext) => C): Promise<C>;
   /** Stops every controller started so far (their informers too). */
   stopControllers(): Promise<void>;
+  /** Renews the nodes' Leases and waits until every running controller's informer holds the new renewTime,
+   * so the next step of the fake clock cannot race the watch event. */
+  renewLeasesSeen(names: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -39,7 +42,7 @@ export async function startHarness(): Promise<Harness> {
       informers.stop();
     }
   };
-  return {
+  const harness: Harness = {
     server,
     client,
     clock,
@@ -68,6 +71,17 @@ export async function startHarness(): Promise<Harness> {
       return c;
     },
     stopControllers,
+    async renewLeasesSeen(names) {
+      const renewTime = microTime(clock.now());
+      for (const n of names) await renewLease(harness, n);
+      await until(
+        () =>
+          running.every(({ informers }) =>
+            names.every((n) => informers.informer(LEASES).get("kube-node-lease", n)?.spec?.renewTime === renewTime),
+          ),
+        "leases seen by the controllers",
+      );
+    },
     async close() {
       await stopControllers();
       await client.close();
@@ -75,6 +89,7 @@ export async function startHarness(): Promise<Harness> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return harness;
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

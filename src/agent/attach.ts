@@ -1,7 +1,6 @@
 // `kubectl attach`: the running container's output from now on (read from its log as it grows, stdout and stderr
 // on their own channels) and, for a container started with `stdin: true`, what kubectl sends written to its
 // stdin. Ends, with a Success status, when that run of the container ends or kubectl leaves.
-import { createWriteStream, type WriteStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import type { Readable, Writable } from "node:stream";
 import { CLOSE, encodeFrame, FrameDecoder, STATUS, STDERR, STDIN, STDOUT } from "../client/stream-frames.ts";
@@ -9,7 +8,8 @@ import { parseCriLine } from "./container-logs.ts";
 
 export interface AttachTarget {
   logPath: string;
-  stdinPath?: string;
+  /** The run's stdin, when it was started with one. */
+  openStdin(): Promise<Writable | undefined>;
   /** True once this run of the container has ended. */
   ended(): Promise<boolean>;
 }
@@ -36,11 +36,8 @@ export async function attachToContainer(
     finish({ metadata: {}, status: "Failure", message: `container ${container} is not running`, reason: "BadRequest" });
     return;
   }
-  let stdin: WriteStream | undefined;
-  if ((query.get("stdin") === "true" || query.get("stdin") === "1") && target.stdinPath) {
-    stdin = createWriteStream(target.stdinPath, { flags: "a" });
-    stdin.on("error", () => {});
-  }
+  let stdin: Writable | undefined;
+  if (query.get("stdin") === "true" || query.get("stdin") === "1") stdin = await target.openStdin();
   const decoder = new FrameDecoder((channel, payload) => {
     if (channel === STDIN) stdin?.write(payload);
     else if (channel === CLOSE && payload[0] === STDIN) stdin?.end();

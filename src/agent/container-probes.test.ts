@@ -7,6 +7,7 @@ import { after, before, describe, test } from "node:test";
 import { FakeClock } from "../controllers/runtime/clock.ts";
 import { ContainerProbes } from "./container-probes.ts";
 import { type ProbeTarget, runProbe } from "./probe.ts";
+import { hostExec } from "./runtime/process/host-exec.ts";
 
 let http: Server;
 let port = 0;
@@ -34,7 +35,7 @@ after(() => new Promise((r) => http.close(r)));
 const target = (): ProbeTarget => ({
   podIP: "127.0.0.1",
   ports: [{ name: "web", containerPort: port }],
-  env: { PATH: process.env.PATH ?? "/usr/bin:/bin", MARK: "ok" },
+  exec: async (command) => hostExec(command, { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", MARK: "ok" } }),
 });
 
 /** Handlers that pass, fail (built when the test runs: the closed port is known only then), and take longer than

@@ -114,7 +114,7 @@ export class NodeServer {
     if (!run || run.finishedAt !== undefined) return undefined;
     return {
       logPath: this.deps.runtime.logPath(`${namespace}_${podName}_${uid}`, container, run.attempt),
-      stdinPath: this.deps.runtime.stdinPath(uid, container, run.attempt),
+      openStdin: () => this.deps.runtime.openStdin(uid, container),
       ended: async () => {
         const now = (await this.deps.runtime.inspect(uid)).get(container);
         return !now || now.attempt !== run.attempt || now.finishedAt !== undefined;

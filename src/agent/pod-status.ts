@@ -64,7 +64,7 @@ function containerStatus(c: any, v: ContainerView | undefined): Record<string, a
     ready: running && !!v?.ready,
     restartCount: r?.attempt ?? 0,
     image: normalizeImage(c.image ?? ""),
-    imageID: r ? `${normalizeImage(c.image ?? "")}` : "",
+    imageID: r ? (r.imageID ?? normalizeImage(c.image ?? "")) : "",
     started: running && !!v?.started,
   };
   if (r) s.containerID = r.containerID;

@@ -49,7 +49,13 @@ class MemoryRuntime implements ContainerRuntime {
   logPath(): string {
     return "/dev/null";
   }
-  stdinPath(): undefined {
+  async sandbox(): Promise<undefined> {
+    return undefined;
+  }
+  async exec(): Promise<undefined> {
+    return undefined;
+  }
+  async openStdin(): Promise<undefined> {
     return undefined;
   }
   /** The running container exits with `code` now. */

@@ -20,6 +20,7 @@ import {
 } from "./container-env.ts";
 import { ContainerProbes } from "./container-probes.ts";
 import { type ImageMap, imageNotRunMessage, resolveCommand } from "./image-map.ts";
+import { ImagePuller } from "./image-pull.ts";
 import { agentPodStatus, type ContainerView } from "./pod-status.ts";
 import { type ProbeTarget, runProbe } from "./probe.ts";
 import type { ContainerRecord, ContainerRuntime } from "./runtime/runtime.ts";
@@ -71,6 +72,11 @@ export class PodWorker {
   private volumesAt = 0;
   /** Probes of the current run of each container that has any. */
   private readonly probes = new Map<string, ContainerProbes>();
+  /** The sandbox exists (this agent made or found it); its IP when it has its own network. */
+  private sandboxReady = false;
+  private sandboxIP?: string;
+  /** Pulls this pod's images, with their back-off (runtimes that run images). */
+  private readonly puller?: ImagePuller;
 
   constructor(
     private readonly ctx: PodWorkerContext,
@@ -78,6 +84,7 @@ export class PodWorker {
     private readonly onFinished: (uid: string) => void,
   ) {
     this.pod = pod;
+    if (ctx.runtime.images) this.puller = new ImagePuller(ctx.runtime.images, ctx.clock);
   }
 
   get uid(): string {
@@ -115,6 +122,11 @@ export class PodWorker {
 
   private get key(): string {
     return `${this.pod.metadata.namespace}/${this.pod.metadata.name}`;
+  }
+
+  /** The pod's IP: its sandbox's, else (host network, or before the sandbox is known) the node's. */
+  private get podIP(): string {
+    return this.sandboxIP ?? (this.sandboxReady ? undefined : this.pod.status?.podIP) ?? this.ctx.hostIP;
   }
 
   private wakeAt(ms: number): void {
@@ -195,21 +207,12 @@ export class PodWorker {
     return this.probeTarget(c, record);
   }
 
-  /** Where probes and hooks of a container run: its environment, and its mount namespace when it has one. */
-  private async probeTarget(c: any, record: ContainerRecord): Promise<ProbeTarget> {
-    let env: Record<string, string> = {};
-    try {
-      env = await this.envFor(c);
-    } catch {}
+  /** Where probes and hooks of a container run: its pod's IP and ports, and exec through its runtime. */
+  private async probeTarget(c: any, _record: ContainerRecord): Promise<ProbeTarget> {
     return {
-      podIP: this.ctx.hostIP,
+      podIP: this.podIP,
       ports: c.ports ?? [],
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env, LOCI_POD_UID: this.uid, LOCI_CONTAINER_NAME: c.name },
-      workingDir: c.workingDir,
-      prefix:
-        this.ctx.canMount && c.volumeMounts?.length && record.pid
-          ? ["nsenter", "-t", String(record.pid), "-m", "--"]
-          : undefined,
+      exec: (command, opts) => this.ctx.runtime.exec(this.uid, c.name, command, opts ?? {}),
     };
   }
 
@@ -279,7 +282,7 @@ export class PodWorker {
         podDir: join(this.ctx.volumesDir, this.uid),
         lookup: this.ctx.lookup,
         hostIP: this.ctx.hostIP,
-        podIP: this.ctx.hostIP,
+        podIP: this.podIP,
         nodeAllocatable: this.ctx.nodeAllocatable,
       });
       this.volumesAt = now;
@@ -294,7 +297,27 @@ export class PodWorker {
     }
   }
 
+  /** The pod's sandbox, before its volumes (downward API podIP) and first container; retried every 10 s. */
+  private async ensureSandbox(): Promise<boolean> {
+    if (this.sandboxReady) return true;
+    try {
+      this.sandboxIP = await this.ctx.runtime.sandbox(this.pod);
+      this.sandboxReady = true;
+      return true;
+    } catch (e) {
+      this.ctx.recorder.event(
+        this.pod,
+        "Warning",
+        "FailedCreatePodSandBox",
+        `Failed to create pod sandbox: ${(e as Error).message}`,
+      );
+      this.wakeAt(this.ctx.clock.now() + VOLUME_REFRESH_MS);
+      return false;
+    }
+  }
+
   private async advance(): Promise<void> {
+    if (!(await this.ensureSandbox())) return;
     if (!(await this.ensureVolumes())) return;
     const records = await this.ctx.runtime.inspect(this.uid);
     const policy = this.pod.spec?.restartPolicy ?? "Always";
@@ -384,20 +407,27 @@ export class PodWorker {
       return;
     }
     const resolved = resolveCommand(c, this.ctx.images);
-    if (resolved.standIn && !this.standInWarned.has(c.name)) {
-      this.standInWarned.add(c.name);
-      this.ctx.recorder.event(pod, "Warning", "ImageNotRun", imageNotRunMessage(c.image));
+    if (this.puller) {
+      const image = await this.puller.ensure(c, {
+        event: (type, reason, message) => this.ctx.recorder.event(pod, type, reason, message),
+      });
+      if (!image.ok) {
+        this.waiting.set(c.name, { reason: image.reason, message: image.message });
+        this.wakeAt(image.retryAt);
+        return;
+      }
+    } else {
+      if (resolved.standIn && !this.standInWarned.has(c.name)) {
+        this.standInWarned.add(c.name);
+        this.ctx.recorder.event(pod, "Warning", "ImageNotRun", imageNotRunMessage(c.image));
+      }
+      this.ctx.recorder.event(pod, "Normal", "Pulled", `Container image "${c.image}" already present on machine`);
     }
-    this.ctx.recorder.event(pod, "Normal", "Pulled", `Container image "${c.image}" already present on machine`);
-    const base: Record<string, string> = {
-      PATH: process.env.PATH ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-      HOSTNAME: pod.spec?.hostname ?? pod.metadata.name ?? "",
-      HOME: process.env.HOME ?? "/",
-    };
-    const mounts = resolved.standIn ? [] : await containerMounts(c, this.volumes ?? new Map());
-    // A volume already at its mountPath on the host (hostPath, same path, writable) needs no mount.
-    const needed = mounts.filter((m) => m.source !== m.target || m.readOnly);
-    if (needed.length && !this.ctx.canMount) {
+    const runsImages = this.ctx.runtime.images !== undefined;
+    const mounts = resolved.standIn && !runsImages ? [] : await containerMounts(c, this.volumes ?? new Map());
+    // On the host, a volume already at its mountPath (hostPath, same path, writable) needs no mount.
+    const needed = runsImages ? mounts : mounts.filter((m) => m.source !== m.target || m.readOnly);
+    if (needed.length && !runsImages && !this.ctx.canMount) {
       const message = `mounting volumes at ${needed.map((m) => m.target).join(", ")} needs a mount namespace: run the agent as root (with util-linux unshare)`;
       if (this.waiting.get(c.name)?.reason !== "CreateContainerError") {
         this.ctx.recorder.event(pod, "Warning", "Failed", `Error: ${message}`);
@@ -408,14 +438,24 @@ export class PodWorker {
     }
     await this.ctx.runtime.start({
       podUid: this.uid,
+      podNamespace: pod.metadata.namespace ?? "",
+      podName: pod.metadata.name ?? "",
       mounts: needed,
       limits: containerLimits(c),
       stdin: !!c.stdin,
+      stdinOnce: !!c.stdinOnce,
+      tty: !!c.tty,
+      pidNamespace: pod.spec?.hostPID ? "host" : pod.spec?.shareProcessNamespace ? "pod" : undefined,
+      securityContext: { ...(pod.spec?.securityContext ?? {}), ...(c.securityContext ?? {}) },
       podLogName: `${pod.metadata.namespace}_${pod.metadata.name}_${this.uid}`,
       containerName: c.name,
       attempt,
-      command: resolved.standIn ? resolved.words : expandCommand(resolved.words, env),
-      env: { ...base, ...env },
+      image: c.image ?? "",
+      command: c.command ? expandCommand(c.command, env) : undefined,
+      args: c.args ? expandCommand(c.args, env) : undefined,
+      hostCommand: resolved.standIn ? resolved.words : expandCommand(resolved.words, env),
+      hostname: pod.spec?.hostname ?? pod.metadata.name ?? "",
+      env,
       workingDir: c.workingDir,
     });
     this.waiting.delete(c.name);
@@ -490,7 +530,7 @@ export class PodWorker {
       pod: this.pod,
       container: c,
       hostIP: this.ctx.hostIP,
-      podIP: this.ctx.hostIP,
+      podIP: this.podIP,
       nodeAllocatable: this.ctx.nodeAllocatable,
       lookup: this.ctx.lookup,
     });
@@ -502,7 +542,7 @@ export class PodWorker {
       views,
       nowMs: this.ctx.clock.now(),
       hostIP: this.ctx.hostIP,
-      podIP: this.ctx.hostIP,
+      podIP: this.podIP,
       failed: this.failed,
     });
     if (!podStatusDiffers(this.pod, status)) return;

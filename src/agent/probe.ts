@@ -1,10 +1,10 @@
 // One probe attempt, as the kubelet's prober runs it (pkg/probe/{exec,http,tcp}): exec succeeds on exit 0, httpGet
 // on a status from 200 to 399, tcpSocket when a connection opens; each within timeoutSeconds. The output is what
 // the kubelet puts in its `Unhealthy` event ("Liveness probe failed: <output>").
-import { spawn } from "node:child_process";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { connect } from "node:net";
+import type { ExecOptions, ExecProcess } from "./runtime/runtime.ts";
 
 export type ProbeResult = { ok: boolean; output: string };
 
@@ -13,11 +13,8 @@ export interface ProbeTarget {
   podIP: string;
   /** The container's ports, for named ports. */
   ports: { name?: string; containerPort: number }[];
-  /** The container's environment (exec probes run with it, markers included). */
-  env: Record<string, string>;
-  workingDir?: string;
-  /** Put before exec commands (e.g. nsenter into the container's mount namespace). */
-  prefix?: string[];
+  /** Runs a command in the container (undefined when it is not running). */
+  exec(command: string[], opts?: ExecOptions): Promise<ExecProcess | undefined>;
 }
 
 function resolvePort(port: unknown, target: ProbeTarget): number | undefined {
@@ -30,7 +27,15 @@ function hostPort(host: string, port: number): string {
   return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-export function execProbe(command: string[], timeoutMs: number, target: ProbeTarget): Promise<ProbeResult> {
+export async function execProbe(command: string[], timeoutMs: number, target: ProbeTarget): Promise<ProbeResult> {
+  let proc: ExecProcess | undefined;
+  try {
+    proc = await target.exec(command);
+  } catch (e) {
+    return { ok: false, output: `exec: ${JSON.stringify(command[0])}: ${(e as Error).message}` };
+  }
+  if (!proc) return { ok: false, output: "container is not running" };
+  const running = proc;
   return new Promise((resolve) => {
     let output = "";
     let settled = false;
@@ -40,25 +45,19 @@ export function execProbe(command: string[], timeoutMs: number, target: ProbeTar
       clearTimeout(timer);
       resolve(r);
     };
-    const child = spawn(command[0], command.slice(1), {
-      env: target.env,
-      cwd: target.workingDir || undefined,
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
     const collect = (d: Buffer) => {
       if (output.length < 10_240) output += d.toString();
     };
-    child.stdout.on("data", collect);
-    child.stderr.on("data", collect);
+    running.stdout.on("data", collect);
+    running.stderr.on("data", collect);
     const timer = setTimeout(() => {
-      try {
-        process.kill(-(child.pid ?? 0), "SIGKILL");
-      } catch {}
+      running.kill();
       done({ ok: false, output: `command ${JSON.stringify(command.join(" "))} timed out` });
     }, timeoutMs);
-    child.on("error", (e) => done({ ok: false, output: `exec: ${JSON.stringify(command[0])}: ${e.message}` }));
-    child.on("close", (code) => done({ ok: code === 0, output: output.trimEnd() }));
+    running.exited.then(
+      (code) => done({ ok: code === 0, output: output.trimEnd() }),
+      (e: Error) => done({ ok: false, output: `exec: ${JSON.stringify(command[0])}: ${e.message}` }),
+    );
   });
 }
 
@@ -123,8 +122,8 @@ export function tcpProbe(handler: any, timeoutMs: number, target: ProbeTarget): 
 /** Runs one attempt of a Probe object (v1.Probe). */
 export function runProbe(probe: any, target: ProbeTarget): Promise<ProbeResult> {
   const timeoutMs = (probe.timeoutSeconds ?? 1) * 1000;
-  if (probe.exec) return execProbe([...(target.prefix ?? []), ...(probe.exec.command ?? [])], timeoutMs, target);
+  if (probe.exec) return execProbe(probe.exec.command ?? [], timeoutMs, target);
   if (probe.httpGet) return httpProbe(probe.httpGet, timeoutMs, target);
   if (probe.tcpSocket) return tcpProbe(probe.tcpSocket, timeoutMs, target);
-  return Promise.resolve({ ok: false, output: "grpc probes are not supported by the process runtime" });
+  return Promise.resolve({ ok: false, output: "grpc probes are not supported by the loci agent" });
 }

@@ -8,8 +8,10 @@ import { Agent } from "../agent/agent.ts";
 import { defaultNodeIP } from "../agent/host-info.ts";
 import { loadImageMap } from "../agent/image-map.ts";
 import { JoinError, joinCluster } from "../agent/join.ts";
+import { DockerRuntime, dockerAnswers } from "../agent/runtime/docker/docker-runtime.ts";
 import { detectCgroups } from "../agent/runtime/process/cgroups.ts";
 import { ProcessRuntime } from "../agent/runtime/process/process-runtime.ts";
+import type { ContainerRuntime } from "../agent/runtime/runtime.ts";
 import { parseQuantity, quantityToNumber } from "../api/quantity.ts";
 import { isDNS1123Subdomain } from "../api/validation/names.ts";
 import { TUNNEL_CONTENT_TYPE } from "../apiserver/node-tunnels.ts";
@@ -23,7 +25,7 @@ export const AGENT_HELP = `Usage: loci agent --server URL --token TOKEN --ca-has
        loci agent [flags]                      (again, with the credential stored at the first join)
 
 Runs this machine as a node: registers the Node, keeps its Lease and status fresh, and runs the pods bound to it
-as supervised host processes. SIGINT/SIGTERM stop the pods' containers (grace capped at 30 s) and exit; after
+as Docker containers or as supervised host processes. SIGINT/SIGTERM stop the pods' containers (grace capped at 30 s) and exit; after
 kill -9 the containers keep running and the next agent adopts them.
 
 Flags:
@@ -35,7 +37,10 @@ Flags:
   --data DIR                          agent state (default /var/lib/loci/agent as root, else ~/.loci/agent)
   --labels k=v[,k=v]                  extra node labels (repeatable)
   --taints k[=v]:Effect[,…]           taints at registration (repeatable)
-  --runtime auto|process              container runtime (default auto: process; Docker is not available yet)
+  --runtime auto|process|docker       container runtime (default auto: docker when it answers, else process)
+  --docker-socket PATH                Docker's socket (default: $DOCKER_HOST, then /var/run/docker.sock)
+  --pod-cidr CIDR                     subnet of loci's Docker bridge network for pod IPs (default 10.88.0.0/16)
+  --pod-infra-container-image IMAGE   pod sandbox image (default: loci's own pause image, built locally)
   --image-map FILE                    image → host command map (default DATA/images.yaml)
   --node-ip IP                        InternalIP of the node, hostIP and podIP of its pods (default: first address)
   --node-status-update-frequency D    how often node status is computed (default 10s)
@@ -57,6 +62,10 @@ export interface AgentSettings {
   labels: Record<string, string>;
   taints: ReturnType<typeof parseTaints>;
   imageMapPath: string;
+  runtime: "auto" | "process" | "docker";
+  dockerSocket: string;
+  podCIDR: string;
+  podInfraImage?: string;
   nodeIP: string;
   statusUpdateFrequencyMs: number;
   leaseDurationSeconds: number;
@@ -82,6 +91,9 @@ export function parseAgentArgs(argv: string[]): AgentSettings | "help" {
       labels: { type: "string", multiple: true, default: [] },
       taints: { type: "string", multiple: true, default: [] },
       runtime: { type: "string", default: "auto" },
+      "docker-socket": { type: "string" },
+      "pod-cidr": { type: "string", default: "10.88.0.0/16" },
+      "pod-infra-container-image": { type: "string" },
       "image-map": { type: "string" },
       "node-ip": { type: "string" },
       "node-status-update-frequency": { type: "string", default: "10s" },
@@ -99,13 +111,12 @@ export function parseAgentArgs(argv: string[]): AgentSettings | "help" {
   const name = values.name ?? hostname().toLowerCase();
   const nameErrs = isDNS1123Subdomain(name);
   if (nameErrs.length) fail(`--name ${JSON.stringify(name)} is not a valid node name: ${nameErrs.join("; ")}`);
-  if (values.runtime !== "auto" && values.runtime !== "process") {
-    fail(
-      values.runtime === "docker"
-        ? "--runtime docker is not available yet; use process"
-        : `--runtime must be auto, process or docker, got ${JSON.stringify(values.runtime)}`,
-    );
+  const runtime = values.runtime;
+  if (runtime !== "auto" && runtime !== "process" && runtime !== "docker") {
+    fail(`--runtime must be auto, process or docker, got ${JSON.stringify(runtime)}`);
   }
+  if (!isIPv4CIDR(values["pod-cidr"]!))
+    fail(`--pod-cidr must be an IPv4 CIDR like 10.88.0.0/16, got ${JSON.stringify(values["pod-cidr"])}`);
   const dataDir = resolve(values.data ?? defaultDataDir());
   const nodeKubeconfig = join(dataDir, "node.kubeconfig");
   let kubeconfig = nodeKubeconfig;
@@ -139,6 +150,10 @@ export function parseAgentArgs(argv: string[]): AgentSettings | "help" {
     labels: parse("labels", () => parseLabels(values.labels!)),
     taints: parse("taints", () => parseTaints(values.taints!)),
     imageMapPath: resolve(values["image-map"] ?? join(dataDir, "images.yaml")),
+    runtime: runtime as AgentSettings["runtime"],
+    dockerSocket: values["docker-socket"] ?? dockerSocketFromEnv(),
+    podCIDR: values["pod-cidr"]!,
+    podInfraImage: values["pod-infra-container-image"],
     nodeIP: values["node-ip"] ?? defaultNodeIP(),
     statusUpdateFrequencyMs: parse("node-status-update-frequency", () =>
       parseDuration(values["node-status-update-frequency"]!),
@@ -149,6 +164,43 @@ export function parseAgentArgs(argv: string[]): AgentSettings | "help" {
     ),
     logMaxFiles: integer("container-log-max-files", values["container-log-max-files"]!, 2),
   };
+}
+
+function isIPv4CIDR(text: string): boolean {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text);
+  return !!m && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 30;
+}
+
+/** `$DOCKER_HOST` when it names a unix socket, else Docker's default socket. */
+function dockerSocketFromEnv(): string {
+  const host = process.env.DOCKER_HOST;
+  return host?.startsWith("unix://") ? host.slice("unix://".length) : "/var/run/docker.sock";
+}
+
+/** The runtime --runtime asks for; `auto` is Docker when it answers `_ping` within 1 s. */
+async function makeRuntime(s: AgentSettings): Promise<ContainerRuntime> {
+  const docker = s.runtime === "docker" || (s.runtime === "auto" && (await dockerAnswers(s.dockerSocket, 1000)));
+  if (!docker) {
+    return new ProcessRuntime({
+      cgroups: detectCgroups(),
+      dataDir: s.dataDir,
+      logMaxBytes: s.logMaxBytes,
+      logMaxFiles: s.logMaxFiles,
+    });
+  }
+  try {
+    return await DockerRuntime.connect({
+      socketPath: s.dockerSocket,
+      nodeName: s.name,
+      dataDir: s.dataDir,
+      logMaxBytes: s.logMaxBytes,
+      logMaxFiles: s.logMaxFiles,
+      podCIDR: s.podCIDR,
+      podInfraImage: s.podInfraImage,
+    });
+  } catch (e) {
+    throw new Error(`loci agent: Docker at ${s.dockerSocket}: ${(e as Error).message}`);
+  }
 }
 
 /** Ties the data directory to one node name and keeps the credential there; a different name is refused. */
@@ -190,12 +242,7 @@ export async function agentCommand(argv: string[]): Promise<void> {
   const target = loadKubeconfig(kubeconfig);
   if (settings.server) target.server = settings.server;
   const client = new HttpClient(target, { userAgent: `loci-agent/${settings.name}` });
-  const runtime = new ProcessRuntime({
-    cgroups: detectCgroups(),
-    dataDir: settings.dataDir,
-    logMaxBytes: settings.logMaxBytes,
-    logMaxFiles: settings.logMaxFiles,
-  });
+  const runtime = await makeRuntime(settings);
   const agent = new Agent({
     client,
     name: settings.name,

@@ -16,7 +16,7 @@ Flags:
   --nodes N                   nodes, the control-plane node included (default 3)
   --data DIR                  cluster data: store, certificates, kubeconfig, nodes/ (default .loci)
   --listen HOST:PORT          API server address; port 0 picks a free port (default 127.0.0.1:6443)
-  --runtime process           container runtime of the nodes (default process)
+  --runtime process|docker    container runtime of the nodes (default process)
   --reset                     delete DIR (and stop containers it left running) before starting
   --kubeconfig-merge BOOL     merge a 'loci' context into $KUBECONFIG or ~/.kube/config (default true)
   --agent-arg ARG             extra argument for every 'loci agent' (repeatable)
@@ -48,8 +48,9 @@ export async function upCommand(argv: string[]): Promise<void> {
   if (!/^\d+$/.test(values.nodes!) || nodes < 1 || nodes > 253) {
     throw new UsageError(`loci up: --nodes must be an integer from 1 to 253, got ${JSON.stringify(values.nodes)}`);
   }
-  if (values.runtime !== "process") {
-    throw new UsageError(`loci up: --runtime ${values.runtime} is not available yet; use process`);
+  const runtime = values.runtime;
+  if (runtime !== "process" && runtime !== "docker") {
+    throw new UsageError(`loci up: --runtime must be process or docker, got ${JSON.stringify(runtime)}`);
   }
   const merge = values["kubeconfig-merge"];
   if (merge !== "true" && merge !== "false") {
@@ -58,7 +59,14 @@ export async function upCommand(argv: string[]): Promise<void> {
   const dataDir = resolve(values.data!);
   if (values.reset) resetDataDir(dataDir);
   const log = (line: string) => process.stdout.write(`${line}\n`);
-  const cluster = new LocalCluster({ dataDir, nodes, listen: values.listen!, log, agentArgs: values["agent-arg"] });
+  const cluster = new LocalCluster({
+    dataDir,
+    nodes,
+    listen: values.listen!,
+    log,
+    runtime,
+    agentArgs: values["agent-arg"],
+  });
   let stopping = 0;
   const stop = async () => {
     stopping++;

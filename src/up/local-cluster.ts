@@ -34,6 +34,8 @@ export interface LocalClusterOptions {
   log: (line: string) => void;
   /** Extra flags for every agent (tests shorten timers with these). */
   agentArgs?: string[];
+  /** The nodes' container runtime. */
+  runtime: "process" | "docker";
 }
 
 export function nodeNames(count: number): string[] {
@@ -115,6 +117,8 @@ export class LocalCluster {
       `127.0.0.${2 + index}`,
       "--image-map",
       imageMap,
+      "--runtime",
+      this.opts.runtime,
       ...(this.opts.agentArgs ?? []),
     ];
     if (index === 0 && this.opts.nodes > 1) args.push("--taints", `${CONTROL_PLANE_ROLE}:NoSchedule`);

@@ -1,5 +1,7 @@
 // What the agent needs from a container runtime. The pod state machine (pod-worker.ts) drives containers
-// through this interface only, so the process runtime and later ones share every lifecycle rule.
+// through this interface only, so the process and Docker runtimes share every lifecycle rule.
+import type { Readable, Writable } from "node:stream";
+import type { KubeObject } from "../../api/object.ts";
 
 /** cpu (millicores) and memory (bytes) limits of a container. */
 export interface ContainerLimits {
@@ -7,19 +9,35 @@ export interface ContainerLimits {
   milliCpu?: number;
 }
 
-/** Everything needed to start one run of a container (already resolved: env expanded, image mapped). */
+/** Everything needed to start one run of a container (already resolved: env and `$(VAR)` expanded). */
 export interface ContainerLaunch {
   podUid: string;
+  podNamespace: string;
+  podName: string;
   /** `<namespace>_<pod>_<uid>`: the pod's log folder name. */
   podLogName: string;
   containerName: string;
   /** Which run of the container this is (its restartCount when started); names its log file. */
   attempt: number;
-  command: string[];
+  /** The image as the pod names it. */
+  image: string;
+  /** Runtimes that run images: the pod's command and args (undefined: the image's entrypoint and cmd). */
+  command?: string[];
+  args?: string[];
+  /** Runtimes without images: the host command line to run (the image map applied). */
+  hostCommand: string[];
+  /** The pod's host name (the process runtime's HOSTNAME; a sandbox carries it otherwise). */
+  hostname: string;
   env: Record<string, string>;
   workingDir?: string;
   /** The container's stdin stays open for `kubectl attach -i`. */
   stdin?: boolean;
+  stdinOnce?: boolean;
+  tty?: boolean;
+  /** Whose PID namespace the container shares: the node's (`hostPID`), the pod's (`shareProcessNamespace`). */
+  pidNamespace?: "host" | "pod";
+  /** The pod's and the container's securityContext merged (the container's fields win). */
+  securityContext?: Record<string, any>;
   /** cpu (millicores) and memory (bytes) limits, enforced where the runtime can. */
   limits?: ContainerLimits;
   /** Bind mounts into the container's own mount namespace (volumes at their mountPaths). */
@@ -32,6 +50,8 @@ export interface ContainerRecord {
   attempt: number;
   /** `<runtime>://<id>`. */
   containerID: string;
+  /** `docker://sha256:…` where the runtime runs images. */
+  imageID?: string;
   pid?: number;
   startedAt: number;
   /** Set once the run is over. */
@@ -44,11 +64,43 @@ export interface ContainerRecord {
   previous?: ContainerRecord;
 }
 
+/** A command running in a container (`kubectl exec`, exec probes and hooks). */
+export interface ExecProcess {
+  readonly stdin: Writable;
+  readonly stdout: Readable;
+  /** With a terminal everything arrives on stdout. */
+  readonly stderr: Readable;
+  /** The exit code (128 + the signal's number when killed); rejects when the command could not start. */
+  readonly exited: Promise<number>;
+  /** Ends the command where the runtime can, and its streams. */
+  kill(): void;
+}
+
+export interface ExecOptions {
+  tty?: boolean;
+  stdin?: boolean;
+}
+
+/** Images, for runtimes that run them. */
+export interface ImageStore {
+  /** The local image's ID (`sha256:…`) and size, or undefined when it is not on this machine. */
+  present(image: string): Promise<{ id: string; size: number } | undefined>;
+  /** Pulls the image; rejects with the registry's (or daemon's) error. */
+  pull(image: string): Promise<void>;
+}
+
 export interface ContainerRuntime {
   /** `process://<version>` etc., for the Node's `containerRuntimeVersion`. */
   readonly version: string;
   /** Why cpu and memory limits are not enforced, or undefined when they are. */
   readonly limitsNotEnforced?: string;
+  /** Set where the runtime runs real images; without it images map to host commands (image map). */
+  readonly images?: ImageStore;
+  /**
+   * Makes the pod's sandbox (network and IPC namespaces its containers share) exist; resolves with its IP, or
+   * undefined when the pod uses the node's network (the process runtime, `hostNetwork`).
+   */
+  sandbox(pod: KubeObject): Promise<string | undefined>;
   start(launch: ContainerLaunch): Promise<ContainerRecord>;
   /** The latest run of each container of a pod, by container name (runs that survived an agent restart too). */
   inspect(podUid: string): Promise<Map<string, ContainerRecord>>;
@@ -60,6 +112,8 @@ export interface ContainerRuntime {
   remove(podUid: string): Promise<void>;
   /** Path of a container run's log file. */
   logPath(podLogName: string, containerName: string, attempt: number): string;
-  /** Path to write a running container's stdin to (containers started with `stdin`), or undefined. */
-  stdinPath(podUid: string, containerName: string, attempt: number): string | undefined;
+  /** Runs a command in the container's current run; undefined when that run is not running. */
+  exec(podUid: string, containerName: string, command: string[], opts: ExecOptions): Promise<ExecProcess | undefined>;
+  /** A stream to the current run's stdin (containers started with `stdin`), or undefined. */
+  openStdin(podUid: string, containerName: string): Promise<Writable | undefined>;
 }

@@ -1,7 +1,7 @@
 // The process runtime with real supervisor processes: logs, exit codes, graceful and forced stops, leftover
 // processes, and a second runtime instance (a restarted agent) finding running containers again.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -22,10 +22,14 @@ after(async () => {
 function launch(script: string, attempt = 0): ContainerLaunch {
   const l: ContainerLaunch = {
     podUid: `uid-${process.pid}-${++seq}`,
+    podNamespace: "ns",
+    podName: `pod${seq}`,
     podLogName: `ns_pod${seq}_uid`,
     containerName: "c",
     attempt,
-    command: ["/bin/sh", "-c", script],
+    image: "busybox",
+    hostCommand: ["/bin/sh", "-c", script],
+    hostname: `pod${seq}`,
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", GREETING: "hello" },
   };
   started.push(l);
@@ -109,7 +113,7 @@ test("a restarted agent finds running containers again (same pid) and the previo
   const first = runtime();
   await first.start(l);
   await finished(first, l.podUid);
-  const second = await first.start({ ...l, attempt: 1, command: ["/bin/sh", "-c", "while :; do sleep 0.1; done"] });
+  const second = await first.start({ ...l, attempt: 1, hostCommand: ["/bin/sh", "-c", "while :; do sleep 0.1; done"] });
   const again = runtime();
   const rec = (await again.inspect(l.podUid)).get("c");
   assert.equal(rec?.pid, second.pid);
@@ -124,7 +128,7 @@ test("a restarted agent finds running containers again (same pid) and the previo
 
 test("a command that cannot start ends as StartError with exit code 128", async () => {
   const rt = runtime();
-  const l = { ...launch(""), command: ["/nonexistent/binary"] };
+  const l = { ...launch(""), hostCommand: ["/nonexistent/binary"] };
   await rt.start(l);
   const done = await finished(rt, l.podUid);
   assert.equal(done.exitCode, 128);
@@ -136,10 +140,10 @@ test("a container with stdin reads what is written to its FIFO; its supervisor e
   const rt = runtime();
   const l = { ...launch("while read x; do echo got $x; done"), stdin: true };
   const rec = await rt.start(l);
-  const fifo = rt.stdinPath(l.podUid, "c", 0);
-  assert.ok(fifo);
-  writeFileSync(fifo, "one\n");
-  writeFileSync(fifo, "two\n");
+  const stdin = await rt.openStdin(l.podUid, "c");
+  assert.ok(stdin);
+  stdin.write("one\n");
+  stdin.end("two\n");
   await until(async () => {
     const text = readFileSync(rt.logPath(l.podLogName, "c", 0), "utf8");
     return /got one\n[\s\S]*got two\n/.test(text) ? true : undefined;

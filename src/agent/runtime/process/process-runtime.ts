@@ -4,15 +4,32 @@
 //   pods/<namespace>_<pod>_<podUID>/<container>/<attempt>.log           CRI-format logs
 // The files are the runtime's whole memory, so a restarted agent finds its containers again.
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { createWriteStream, existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import type { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { LOCI_VERSION } from "../../../apiserver/server.ts";
-import type { ContainerLaunch, ContainerRecord, ContainerRuntime } from "../runtime.ts";
+import type { ContainerLaunch, ContainerRecord, ContainerRuntime, ExecOptions, ExecProcess } from "../runtime.ts";
 import { type CgroupMode, createGroups, oomKilled, removeGroups } from "./cgroups.ts";
+import { hostExec } from "./host-exec.ts";
 
 const SUPERVISOR = join(dirname(fileURLToPath(import.meta.url)), "supervisor.mjs");
+
+/** What spec.json holds (supervisor.mjs reads it). */
+interface SupervisorSpec {
+  podUid: string;
+  containerName: string;
+  command: string[];
+  workingDir?: string;
+  env: Record<string, string>;
+  /** The container runs in its own mount namespace (volumes bind-mounted): exec enters it. */
+  mountNamespace: boolean;
+  logPath: string;
+  logMaxBytes: number;
+  logMaxFiles: number;
+  stdin: boolean;
+}
 
 interface SupervisorState {
   supervisorPid: number;
@@ -80,9 +97,41 @@ export class ProcessRuntime implements ContainerRuntime {
     return join(this.podsDir, podLogName, containerName, `${attempt}.log`);
   }
 
-  stdinPath(podUid: string, containerName: string, attempt: number): string | undefined {
-    const p = join(this.runDir(podUid, containerName, attempt), "stdin");
-    return existsSync(p) ? p : undefined;
+  /** Processes share the node's network: pods have the node's IP. */
+  async sandbox(): Promise<undefined> {
+    return undefined;
+  }
+
+  async openStdin(podUid: string, containerName: string): Promise<Writable | undefined> {
+    const attempt = await this.latestAttempt(podUid, containerName);
+    if (attempt === undefined) return undefined;
+    const fifo = join(this.runDir(podUid, containerName, attempt), "stdin");
+    if (!existsSync(fifo)) return undefined;
+    const stream = createWriteStream(fifo, { flags: "a" });
+    stream.on("error", () => {});
+    return stream;
+  }
+
+  /** Runs a command with the container's environment and working directory, inside its mount namespace. */
+  async exec(
+    podUid: string,
+    containerName: string,
+    command: string[],
+    opts: ExecOptions,
+  ): Promise<ExecProcess | undefined> {
+    const attempt = await this.latestAttempt(podUid, containerName);
+    if (attempt === undefined) return undefined;
+    const dir = this.runDir(podUid, containerName, attempt);
+    const state = await this.readState(dir);
+    if (!state?.pid || state.finishedAt !== undefined) return undefined;
+    let spec: SupervisorSpec;
+    try {
+      spec = JSON.parse(await readFile(join(dir, "spec.json"), "utf8")) as SupervisorSpec;
+    } catch {
+      return undefined;
+    }
+    const argv = spec.mountNamespace ? ["nsenter", "-t", String(state.pid), "-m", "--", ...command] : command;
+    return hostExec(argv, { env: spec.env, cwd: spec.workingDir, tty: opts.tty, stdin: opts.stdin });
   }
 
   private runDir(podUid: string, containerName: string, attempt: number): string {
@@ -100,12 +149,20 @@ export class ProcessRuntime implements ContainerRuntime {
       limits.memory !== undefined || limits.milliCpu !== undefined
         ? createGroups(this.cgroups, cgroupId(launch.podUid, launch.containerName, launch.attempt), limits)
         : [];
-    const spec = {
+    const spec: SupervisorSpec = {
       podUid: launch.podUid,
       containerName: launch.containerName,
-      command: wrapCommand({ mounts: launch.mounts, cgroupDirs }, launch.command),
+      command: wrapCommand({ mounts: launch.mounts, cgroupDirs }, launch.hostCommand),
       workingDir: launch.workingDir,
-      env: { ...launch.env, LOCI_POD_UID: launch.podUid, LOCI_CONTAINER_NAME: launch.containerName },
+      env: {
+        PATH: process.env.PATH ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        HOSTNAME: launch.hostname,
+        HOME: process.env.HOME ?? "/",
+        ...launch.env,
+        LOCI_POD_UID: launch.podUid,
+        LOCI_CONTAINER_NAME: launch.containerName,
+      },
+      mountNamespace: (launch.mounts?.length ?? 0) > 0,
       logPath,
       logMaxBytes: this.opts.logMaxBytes,
       logMaxFiles: this.opts.logMaxFiles,

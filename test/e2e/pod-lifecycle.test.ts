@@ -1,0 +1,249 @@
+// The pod lifecycle, identical cases for both runtimes: a real server, one real agent with the process runtime or
+// the Docker runtime, and kubectl 1.33. The pods run busybox commands (the host's for the process runtime, the
+// test image's for Docker) and share state with the test through hostPath folders mounted at their own path.
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { type RunningAgent, startAgent } from "../helpers/agent.ts";
+import { ensureTestImage, NO_DOCKER, TEST_IMAGE, testDockerSocket } from "../helpers/docker.ts";
+import { eventually } from "../helpers/eventually.ts";
+import { Kubectl, kubectlBinary } from "../helpers/kubectl.ts";
+import { type RunningServer, startServer } from "../helpers/server.ts";
+
+const binary = kubectlBinary(33);
+const dockerSocket = await testDockerSocket();
+
+for (const runtime of ["process", "docker"] as const) {
+  const skip = !binary ? "kubectl.1.33 is not installed" : runtime === "docker" && !dockerSocket ? NO_DOCKER : false;
+  describe(`pod lifecycle with the ${runtime} runtime`, { skip }, () => {
+    let server: RunningServer;
+    let agent: RunningAgent;
+    let k: Kubectl;
+    const node = `lifecycle-${runtime}`;
+    const tmp = mkdtempSync(join(tmpdir(), `loci-lifecycle-${runtime}-`));
+    // Distinct ports per runtime: process-runtime pods share the host's network.
+    const basePort = 22000 + (process.pid % 10000) + (runtime === "docker" ? 100 : 0);
+
+    const ok = (args: string[], input?: string) => {
+      const r = k.run(args, input);
+      assert.equal(r.code, 0, `kubectl ${args.join(" ")} failed: ${r.stderr}`);
+      return r.stdout;
+    };
+    const podJson = (name: string) => JSON.parse(ok(["get", "pod", name, "-o", "json"]));
+    const events = (name: string) => ok(["get", "events", "--field-selector", `involvedObject.name=${name}`]);
+    /** A folder shared with the pod: a hostPath volume mounted at the same path. */
+    const shared = (name: string) => {
+      const dir = join(tmp, name);
+      mkdirSync(dir, { recursive: true });
+      return {
+        dir,
+        mount: `volumeMounts: [{name: shared, mountPath: ${dir}}]`,
+        volume: `volumes: [{name: shared, hostPath: {path: ${dir}}}]`,
+      };
+    };
+    const image = `image: ${TEST_IMAGE}\n    imagePullPolicy: IfNotPresent`;
+
+    before(async () => {
+      if (runtime === "docker") await ensureTestImage(dockerSocket!);
+      server = await startServer();
+      k = new Kubectl(binary!, server.kubeconfig);
+      agent = await startAgent(["--kubeconfig", server.kubeconfig], node, join(tmp, "agent"), "127.0.0.2", {
+        runtime,
+        args: runtime === "docker" ? ["--docker-socket", dockerSocket!] : [],
+      });
+    });
+    after(async () => {
+      try {
+        ok(["delete", "pods", "--all", "--wait=true", "--timeout=60s"]);
+      } catch {}
+      await agent?.stop("SIGTERM");
+      k?.dispose();
+      await server?.stop();
+      rmSync(tmp, { recursive: true, force: true });
+    });
+
+    test("init containers in order, a sidecar that keeps running, preStop before SIGTERM", async () => {
+      const s = shared("order");
+      ok(
+        ["apply", "-f", "-"],
+        `apiVersion: v1
+kind: Pod
+metadata: {name: ordered}
+spec:
+  nodeName: ${node}
+  terminationGracePeriodSeconds: 5
+  initContainers:
+  - name: first
+    ${image}
+    command: ["/bin/sh", "-c", "echo first >> ${s.dir}/order"]
+    ${s.mount}
+  - name: helper
+    ${image}
+    restartPolicy: Always
+    command: ["/bin/sh", "-c", "echo helper >> ${s.dir}/order; while :; do sleep 1; done"]
+    ${s.mount}
+  - name: second
+    ${image}
+    command: ["/bin/sh", "-c", "echo second >> ${s.dir}/order"]
+    ${s.mount}
+  containers:
+  - name: app
+    ${image}
+    command: ["/bin/sh", "-c", "echo app >> ${s.dir}/order; trap 'echo term >> ${s.dir}/order; exit 0' TERM; while :; do sleep 0.2; done"]
+    lifecycle: {preStop: {exec: {command: ["/bin/sh", "-c", "echo prestop >> ${s.dir}/order"]}}}
+    ${s.mount}
+  ${s.volume}
+`,
+      );
+      const pod = await eventually(() => {
+        const p = podJson("ordered");
+        assert.equal(p.status.phase, "Running");
+        assert.ok(p.status.conditions.some((c: any) => c.type === "Ready" && c.status === "True"));
+        return p;
+      });
+      const first = pod.status.initContainerStatuses.find((c: any) => c.name === "first");
+      assert.equal(first.state.terminated.reason, "Completed");
+      assert.equal(first.state.terminated.exitCode, 0);
+      assert.match(ok(["get", "pod", "ordered"]), /ordered\s+2\/2\s+Running/);
+      ok(["delete", "pod", "ordered"]);
+      assert.deepEqual(readFileSync(join(s.dir, "order"), "utf8").trim().split("\n"), [
+        "first",
+        "helper",
+        "second",
+        "app",
+        "prestop",
+        "term",
+      ]);
+    });
+
+    test("probes: tcpSocket startup, httpGet readiness on the pod IP, a failing exec liveness probe restarts the server; its neighbour reaches it on localhost before and after", async () => {
+      const s = shared("probes");
+      const port = basePort + 1;
+      writeFileSync(join(s.dir, "alive"), "");
+      writeFileSync(join(s.dir, "index.html"), "ok\n");
+      ok(
+        ["apply", "-f", "-"],
+        `apiVersion: v1
+kind: Pod
+metadata: {name: probed}
+spec:
+  nodeName: ${node}
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: web
+    ${image}
+    command: ["busybox", "httpd", "-f", "-p", "${port}", "-h", "${s.dir}"]
+    ports: [{name: http, containerPort: ${port}}]
+    startupProbe: {tcpSocket: {port: http}, periodSeconds: 1}
+    readinessProbe: {httpGet: {path: /index.html, port: http}, periodSeconds: 1}
+    livenessProbe: {exec: {command: [test, -f, "${s.dir}/alive"]}, periodSeconds: 1, failureThreshold: 2}
+    ${s.mount}
+  - name: neighbour
+    ${image}
+    command: ["/bin/sh", "-c", "while :; do if (printf 'GET /index.html HTTP/1.0\\r\\n\\r\\n'; sleep 0.3) | busybox nc localhost ${port} | grep -q ' 200 '; then echo reached; else echo missed; fi; sleep 0.5; done"]
+  ${s.volume}
+`,
+      );
+      await eventually(() => assert.match(ok(["get", "pod", "probed"]), /probed\s+2\/2\s+Running\s+0/));
+      await eventually(() => assert.match(ok(["logs", "probed", "-c", "neighbour"]), /reached/));
+      rmSync(join(s.dir, "alive"));
+      await eventually(() => {
+        const web = podJson("probed").status.containerStatuses.find((c: any) => c.name === "web");
+        assert.ok(web.restartCount >= 1);
+      }, 30_000);
+      writeFileSync(join(s.dir, "alive"), "");
+      const reachedBefore = ok(["logs", "probed", "-c", "neighbour"]).split("reached").length;
+      await eventually(() => {
+        assert.match(ok(["get", "pod", "probed"]), /probed\s+2\/2\s+Running/);
+        assert.ok(ok(["logs", "probed", "-c", "neighbour"]).split("reached").length > reachedBefore + 1);
+      }, 30_000);
+      const e = events("probed");
+      assert.match(e, /Unhealthy\s+pod\/probed\s+Liveness probe failed:/);
+      assert.match(e, /Killing\s+pod\/probed\s+Container web failed liveness probe, will be restarted/);
+      ok(["delete", "pod", "probed", "--wait=false"]);
+    });
+
+    test("a crashing container: CrashLoopBackOff with its last exit code; logs --previous shows the run before", async () => {
+      ok([
+        "run",
+        "crasher",
+        `--image=${TEST_IMAGE}`,
+        "--image-pull-policy=IfNotPresent",
+        "--overrides",
+        JSON.stringify({ spec: { nodeName: node } }),
+        "--",
+        "/bin/sh",
+        "-c",
+        "echo run $(cat /proc/sys/kernel/random/uuid); exit 3",
+      ]);
+      const cs = await eventually(() => {
+        const c = podJson("crasher").status.containerStatuses?.[0];
+        assert.equal(c?.state?.waiting?.reason, "CrashLoopBackOff");
+        assert.ok(c.restartCount >= 1);
+        return c;
+      }, 30_000);
+      assert.equal(cs.lastState.terminated.exitCode, 3);
+      assert.equal(cs.lastState.terminated.reason, "Error");
+      assert.match(
+        cs.state.waiting.message,
+        /^back-off (10|20)s restarting failed container=crasher pod=crasher_default\(/,
+      );
+      assert.match(ok(["get", "pod", "crasher"]), /crasher\s+0\/1\s+CrashLoopBackOff/);
+      assert.match(events("crasher"), /BackOff\s+pod\/crasher\s+Back-off restarting failed container crasher/);
+      const last = ok(["logs", "crasher"]);
+      const previous = ok(["logs", "crasher", "--previous"]);
+      assert.match(last, /^run [0-9a-f-]{36}\n$/);
+      assert.match(previous, /^run [0-9a-f-]{36}\n$/);
+      ok(["delete", "pod", "crasher", "--wait=false"]);
+    });
+
+    test("kubectl exec: output, stderr and the exit code; stdin with -i", async () => {
+      ok([
+        "run",
+        "shell",
+        `--image=${TEST_IMAGE}`,
+        "--image-pull-policy=IfNotPresent",
+        "--env=GREETING=hello",
+        "--overrides",
+        JSON.stringify({ spec: { nodeName: node, terminationGracePeriodSeconds: 1 } }),
+        "--",
+        "/bin/sh",
+        "-c",
+        "while :; do sleep 1; done",
+      ]);
+      await eventually(() => assert.match(ok(["get", "pod", "shell"]), /shell\s+1\/1\s+Running/));
+      const r = k.run(["exec", "shell", "--", "/bin/sh", "-c", 'echo "$GREETING"; echo oops >&2; exit 3']);
+      assert.equal(r.code, 3);
+      assert.equal(r.stdout, "hello\n");
+      assert.match(r.stderr, /^oops\ncommand terminated with exit code 3\n$/);
+      assert.equal(k.run(["exec", "-i", "shell", "--", "tr", "a-z", "A-Z"], "hello\n").stdout, "HELLO\n");
+      ok(["delete", "pod", "shell", "--wait=false"]);
+    });
+
+    test("graceful stop: a container that ignores SIGTERM is killed when terminationGracePeriodSeconds is over", async () => {
+      ok(
+        ["apply", "-f", "-"],
+        `apiVersion: v1
+kind: Pod
+metadata: {name: stubborn}
+spec:
+  nodeName: ${node}
+  terminationGracePeriodSeconds: 3
+  containers:
+  - name: c
+    ${image}
+    command: ["/bin/sh", "-c", "trap '' TERM; echo started; while :; do sleep 0.2; done"]
+`,
+      );
+      await eventually(() => assert.match(ok(["logs", "stubborn"]), /started/));
+      const started = Date.now();
+      ok(["delete", "pod", "stubborn"]);
+      const took = Date.now() - started;
+      assert.ok(took >= 2500, `deleted after ${took} ms, before the grace period`);
+      assert.ok(took < 12_000, `deleted after ${took} ms`);
+      assert.match(events("stubborn"), /Killing\s+pod\/stubborn\s+Stopping container c/);
+    });
+  });
+}

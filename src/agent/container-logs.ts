@@ -71,7 +71,7 @@ export function logContainerID(status: any, pod: string, container: string, prev
 export function parseCriLine(
   line: string,
 ): { ts: string; ms: number; stream: string; full: boolean; text: string } | undefined {
-  const m = /^(\S+) (stdout|stderr) ([FP]) ?(.*)$/.exec(line);
+  const m = /^(\S+) (stdout|stderr) ([FP]) ?(.*)$/s.exec(line);
   if (!m) return undefined;
   return { ts: m[1], ms: Date.parse(m[1]), stream: m[2], full: m[3] === "F", text: m[4] };
 }

@@ -5,7 +5,7 @@ import { createServer, type Http2ServerRequest, type Http2ServerResponse } from 
 import { connect } from "node:net";
 import type { Duplex } from "node:stream";
 import type { KubeObject } from "../api/object.ts";
-import { type AttachTarget, attachToContainer } from "./attach.ts";
+import { attachToContainer } from "./attach.ts";
 import { LogRequestError, logContainerID, parseLogOptions, streamLogFile } from "./container-logs.ts";
 import { execInContainer } from "./exec.ts";
 import type { ProbeTarget } from "./probe.ts";
@@ -90,36 +90,16 @@ export class NodeServer {
     }
     if (req.method === "POST" && parts[0] === "attach" && parts.length === 4) {
       res.writeHead(200, { "content-type": "application/octet-stream" });
-      return attachToContainer(
-        await this.attachTarget(parts[1], parts[2], parts[3]),
-        parts[3],
-        url.searchParams,
-        req,
-        res,
-      );
+      const uid = this.deps.findPod(parts[1], parts[2])?.metadata.uid;
+      const stdin = url.searchParams.get("stdin") === "true" || url.searchParams.get("stdin") === "1";
+      const streams = uid ? await this.deps.runtime.attach(uid, parts[3], { stdin }) : undefined;
+      return attachToContainer(streams, parts[3], url.searchParams, req, res);
     }
     if (req.method === "POST" && parts[0] === "portForward" && parts.length === 3) {
       return this.portForward(parts[1], parts[2], url.searchParams.get("port") ?? "", req, res);
     }
     res.writeHead(404, { "content-type": "text/plain" });
     res.end(`the node has no ${url.pathname}`);
-  }
-
-  /** The current run of a running container, to attach to. */
-  private async attachTarget(namespace: string, podName: string, container: string): Promise<AttachTarget | undefined> {
-    const pod = this.deps.findPod(namespace, podName);
-    const uid = pod?.metadata.uid;
-    if (!uid) return undefined;
-    const run = (await this.deps.runtime.inspect(uid)).get(container);
-    if (!run || run.finishedAt !== undefined) return undefined;
-    return {
-      logPath: this.deps.runtime.logPath(`${namespace}_${podName}_${uid}`, container, run.attempt),
-      openStdin: () => this.deps.runtime.openStdin(uid, container),
-      ended: async () => {
-        const now = (await this.deps.runtime.inspect(uid)).get(container);
-        return !now || now.attempt !== run.attempt || now.finishedAt !== undefined;
-      },
-    };
   }
 
   /**

@@ -55,7 +55,7 @@ class MemoryRuntime implements ContainerRuntime {
   async exec(): Promise<undefined> {
     return undefined;
   }
-  async openStdin(): Promise<undefined> {
+  async attach(): Promise<undefined> {
     return undefined;
   }
   /** The running container exits with `code` now. */

@@ -100,7 +100,7 @@ test("failures carry the kubelet's FailedMount wording", async () => {
       { name: "c", configMap: { name: "cm", items: [{ key: "zz", path: "z" }] } },
       /configmap references non-existent config key: zz/,
     ],
-    [{ name: "n", nfs: { server: "x", path: "/" } }, /volume type "nfs" is not supported by the process runtime/],
+    [{ name: "n", nfs: { server: "x", path: "/" } }, /volume type "nfs" is not supported by the loci agent/],
   ];
   for (const [volume, message] of cases) {
     await assert.rejects(

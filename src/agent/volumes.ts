@@ -203,7 +203,7 @@ export async function setUpVolumes(ctx: VolumeContext): Promise<Map<string, stri
   for (const v of ctx.pod.spec?.volumes ?? []) {
     const kind = sourceKind(v);
     if (!SUPPORTED.includes(kind)) {
-      throw setUpFailed(v.name, `volume type "${kind}" is not supported by the process runtime`);
+      throw setUpFailed(v.name, `volume type "${kind}" is not supported by the loci agent`);
     }
     if (kind === "hostPath") {
       await checkHostPath(v.name, v.hostPath.path, v.hostPath.type);
@@ -233,7 +233,7 @@ export async function setUpVolumes(ctx: VolumeContext): Promise<Map<string, stri
       } else if (s.downwardAPI) {
         downwardPayload(ctx, v, withDefault(s.downwardAPI), payload);
       } else {
-        throw setUpFailed(v.name, `projected source "${sourceKind(s)}" is not supported by the process runtime`);
+        throw setUpFailed(v.name, `projected source "${sourceKind(s)}" is not supported by the loci agent`);
       }
     }
     await writeAtomically(dir, payload);

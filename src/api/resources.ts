@@ -20,6 +20,8 @@ export interface SubresourceInfo {
   group?: string;
   version?: string;
   kind?: string;
+  /** A stream reached through an upgrade (exec, attach, portforward): in discovery, not in the OpenAPI documents. */
+  connect?: boolean;
 }
 
 export interface ResourceInfo {
@@ -98,6 +100,10 @@ export const RESOURCES: ResourceInfo[] = [
       { name: "binding", verbs: ["create"], group: "", version: "v1", kind: "Binding" },
       { name: "eviction", verbs: ["create"], group: "policy", version: "v1", kind: "Eviction" },
       { name: "log", verbs: ["get"] },
+      // Streams, reached through an upgrade (WebSocket or SPDY) and answered by the pod's node.
+      { name: "attach", verbs: ["create", "get"], kind: "PodAttachOptions", connect: true },
+      { name: "exec", verbs: ["create", "get"], kind: "PodExecOptions", connect: true },
+      { name: "portforward", verbs: ["create", "get"], kind: "PodPortForwardOptions", connect: true },
     ],
     schema: () => core.Pod,
   }),

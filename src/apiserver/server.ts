@@ -559,6 +559,10 @@ export class ApiServer {
     const { name, subresource } = req.ri;
     const verbs = reg.info.verbs;
     const notAllowed = () => errors.methodNotAllowed(`the server does not allow this method on the requested resource`);
+    if (subresource === "exec" || subresource === "attach" || subresource === "portforward") {
+      // The upgrade requests never get here (see the server's upgrade handling); a plain request is refused.
+      throw new ApiError(400, "BadRequest", "Upgrade request required", {});
+    }
     switch (method) {
       case "GET":
         if (name && subresource === "log") {

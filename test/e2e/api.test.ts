@@ -246,6 +246,31 @@ describe("API semantics", () => {
     assert.equal(sel.items.length, 1);
   });
 
+  test("discovery lists the pods' stream subresources; without an upgrade they answer 400", async () => {
+    const r = await request(s, "GET", "/api/v1");
+    const subs = (r.json().resources as Array<{ name: string; kind: string; verbs: string[] }>).filter((x) =>
+      x.name.startsWith("pods/"),
+    );
+    const byName = Object.fromEntries(subs.map((x) => [x.name, x]));
+    assert.deepEqual(Object.keys(byName).sort(), [
+      "pods/attach",
+      "pods/binding",
+      "pods/eviction",
+      "pods/exec",
+      "pods/log",
+      "pods/portforward",
+      "pods/status",
+    ]);
+    assert.equal(byName["pods/exec"].kind, "PodExecOptions");
+    assert.deepEqual(byName["pods/exec"].verbs, ["create", "get"]);
+    await request(s, "POST", "/api/v1/namespaces/default/pods", {
+      body: { metadata: { name: "streams" }, spec: { containers: [{ name: "c", image: "busybox" }] } },
+    });
+    const plain = await request(s, "POST", "/api/v1/namespaces/default/pods/streams/exec?command=true");
+    assert.equal(plain.status, 400);
+    assert.equal(plain.json().message, "Upgrade request required");
+  });
+
   test("server-side apply is refused with a clear 415", async () => {
     const r = await request(s, "PATCH", `${dss}/gen?fieldManager=x`, {
       body: "{}",

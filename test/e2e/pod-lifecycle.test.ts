@@ -199,6 +199,43 @@ spec:
       ok(["delete", "pod", "crasher", "--wait=false"]);
     });
 
+    test("volumes: a ConfigMap update reaches the mounted file; env from a Secret; downwardAPI files", {
+      skip:
+        runtime === "process" && process.getuid?.() !== 0 ? "the process runtime mounts volumes as root only" : false,
+    }, async () => {
+      ok(["create", "configmap", "settings", "--from-literal=color=blue"]);
+      ok(["create", "secret", "generic", "creds", "--from-literal=password=hunter2"]);
+      const at = join(tmp, "in-reader");
+      ok(
+        ["apply", "-f", "-"],
+        `apiVersion: v1
+kind: Pod
+metadata: {name: reader, labels: {tier: backend}}
+spec:
+  nodeName: ${node}
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: r
+    ${image}
+    command: ["/bin/sh", "-c", "while :; do echo color=$(cat ${at}/cfg/color) pw=$PW labels=$(cat ${at}/info/labels); sleep 1; done"]
+    env: [{name: PW, valueFrom: {secretKeyRef: {name: creds, key: password}}}]
+    volumeMounts:
+    - {name: cfg, mountPath: ${at}/cfg, readOnly: true}
+    - {name: info, mountPath: ${at}/info}
+  volumes:
+  - {name: cfg, configMap: {name: settings}}
+  - {name: info, downwardAPI: {items: [{path: labels, fieldRef: {fieldPath: metadata.labels}}]}}
+`,
+      );
+      await eventually(() =>
+        assert.match(ok(["logs", "reader", "--tail=1"]), /^color=blue pw=hunter2 labels=tier="backend"\n$/),
+      );
+      ok(["patch", "configmap", "settings", "-p", '{"data":{"color":"red"}}']);
+      // The kubelet's sync period bounds how long an update takes; loci refreshes every 10 s.
+      await eventually(() => assert.match(ok(["logs", "reader", "--tail=1"]), /^color=red /), 20_000);
+      ok(["delete", "pod", "reader", "--wait=false"]);
+    });
+
     test("kubectl exec: output, stderr and the exit code; stdin with -i", async () => {
       ok([
         "run",
@@ -220,6 +257,120 @@ spec:
       assert.match(r.stderr, /^oops\ncommand terminated with exit code 3\n$/);
       assert.equal(k.run(["exec", "-i", "shell", "--", "tr", "a-z", "A-Z"], "hello\n").stdout, "HELLO\n");
       ok(["delete", "pod", "shell", "--wait=false"]);
+    });
+
+    test("kubectl port-forward reaches a pod's port (WebSocket from kubectl 1.33, SPDY from 1.27)", async () => {
+      const s = shared("forward");
+      const port = basePort + 2;
+      writeFileSync(join(s.dir, "index.html"), "pong\n");
+      ok(
+        ["apply", "-f", "-"],
+        `apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  nodeName: ${node}
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: web
+    ${image}
+    command: ["busybox", "httpd", "-f", "-p", "${port}", "-h", "${s.dir}"]
+    readinessProbe: {tcpSocket: {port: ${port}}, periodSeconds: 1}
+    ${s.mount}
+  ${s.volume}
+`,
+      );
+      await eventually(() => assert.match(ok(["get", "pod", "web"]), /web\s+1\/1\s+Running/));
+      for (const minor of [33, 27]) {
+        const bin = kubectlBinary(minor);
+        if (!bin) continue;
+        const kc = new Kubectl(bin, server.kubeconfig);
+        const local = port + minor;
+        const pf = kc.start(["port-forward", "pod/web", `${local}:${port}`]);
+        try {
+          await eventually(() => assert.match(pf.output(), /Forwarding from 127\.0\.0\.1/), 10_000);
+          for (let i = 0; i < 2; i++) {
+            const res = await fetch(`http://127.0.0.1:${local}/index.html`);
+            assert.equal(await res.text(), "pong\n");
+          }
+        } finally {
+          pf.stop();
+          kc.dispose();
+        }
+      }
+      ok(["delete", "pod", "web", "--wait=false"]);
+    });
+
+    test("kubectl attach follows a running container's output and writes to its stdin (kubectl 1.33 and 1.27)", async () => {
+      ok(
+        ["apply", "-f", "-"],
+        `apiVersion: v1
+kind: Pod
+metadata: {name: talker}
+spec:
+  nodeName: ${node}
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: echo
+    ${image}
+    stdin: true
+    command: ["/bin/sh", "-c", "while read l; do echo got $l; echo warn $l >&2; done"]
+`,
+      );
+      await eventually(() => assert.match(ok(["get", "pod", "talker"]), /talker\s+1\/1\s+Running/));
+      for (const minor of [33, 27]) {
+        const bin = kubectlBinary(minor);
+        if (!bin) continue;
+        const kc = new Kubectl(bin, server.kubeconfig);
+        const word = `w${minor}`;
+        const attached = kc.start(["attach", "-i", "talker", "-c", "echo"]);
+        try {
+          await eventually(() => assert.match(attached.output(), /If you don't see a command prompt/), 10_000);
+          attached.write(`${word}\n`);
+          await eventually(() => {
+            assert.match(attached.output(), new RegExp(`got ${word}\n`));
+            assert.match(attached.output(), new RegExp(`warn ${word}\n`));
+          }, 10_000);
+        } finally {
+          attached.stop();
+          kc.dispose();
+        }
+      }
+      assert.match(ok(["logs", "talker"]), /got w33\n[\s\S]*got w27\n/);
+      ok(["delete", "pod", "talker", "--wait=false"]);
+    });
+
+    test("kubectl run -it: a shell on a terminal shows its prompt, echoes what is typed, and ends with its exit code", async () => {
+      const term = k.startOnTerminal([
+        "run",
+        "-it",
+        "tty",
+        `--image=${TEST_IMAGE}`,
+        "--image-pull-policy=IfNotPresent",
+        "--restart=Never",
+        "--env=PS1=tty$ ",
+        "--overrides",
+        JSON.stringify({ spec: { nodeName: node, terminationGracePeriodSeconds: 1 } }),
+        "--",
+        "/bin/sh",
+        "-i",
+      ]);
+      await eventually(
+        () => assert.match(term.output(), /If you don't see a command prompt, try pressing enter\./),
+        30_000,
+      );
+      term.write("\r");
+      // (busybox's shell follows its prompt with a cursor-position query, ESC [6n.)
+      const ESC = String.fromCharCode(27);
+      await eventually(() => assert.ok(/tty\$ $/.test(term.output().replace(`${ESC}[6n`, ""))), 10_000);
+      term.write("echo answer-$((6*7)) $(test -t 0 && echo on-a-terminal)\r");
+      await eventually(() => assert.match(term.output(), /\nanswer-42 on-a-terminal\r\n/), 10_000);
+      term.write("exit 3\r");
+      assert.equal(await term.exited, 3, term.output());
+      const pod = podJson("tty");
+      assert.equal(pod.spec.containers[0].tty, true);
+      assert.equal(pod.status.containerStatuses[0].state.terminated.exitCode, 3);
+      ok(["delete", "pod", "tty", "--wait=false"]);
     });
 
     test("graceful stop: a container that ignores SIGTERM is killed when terminationGracePeriodSeconds is over", async () => {

@@ -47,6 +47,26 @@ export class Kubectl {
     return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   }
 
+  /**
+   * Starts kubectl on a pseudo-terminal (util-linux `script`), as a person at a terminal runs `run -it` or
+   * `exec -it`; returns the live output, a way to type, and the exit code once it ends.
+   */
+  startOnTerminal(args: string[]): { output: () => string; write: (s: string) => void; exited: Promise<number> } {
+    const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+    const words = [this.binary, "--kubeconfig", this.kubeconfig, "--cache-dir", this.cacheDir, ...args];
+    const p = spawn("script", ["-qfec", words.map(quote).join(" "), "/dev/null"]);
+    let out = "";
+    p.stdout.on("data", (d) => {
+      out += d;
+    });
+    p.stderr.on("data", (d) => {
+      out += d;
+    });
+    p.stdin.on("error", () => {});
+    const exited = new Promise<number>((r) => p.on("close", (code) => r(code ?? -1)));
+    return { output: () => out, write: (s) => p.stdin.write(s), exited };
+  }
+
   /** Starts a long-running kubectl (e.g. `get -w`); returns the live output, a way to type, and a stop function. */
   start(args: string[]): { output: () => string; write: (s: string) => void; stop: () => void } {
     const p = spawn(this.binary, ["--kubeconfig", this.kubeconfig, "--cache-dir", this.cacheDir, ...args]);

@@ -76,6 +76,16 @@ export interface ExecProcess {
   kill(): void;
 }
 
+/** A running container's streams for `kubectl attach`; stdout and stderr end when the run ends. */
+export interface AttachStreams {
+  stdout: Readable;
+  /** With a terminal everything arrives on stdout. */
+  stderr: Readable;
+  stdin?: Writable;
+  /** Stops following (the container keeps running). */
+  close(): void;
+}
+
 export interface ExecOptions {
   tty?: boolean;
   stdin?: boolean;
@@ -114,6 +124,6 @@ export interface ContainerRuntime {
   logPath(podLogName: string, containerName: string, attempt: number): string;
   /** Runs a command in the container's current run; undefined when that run is not running. */
   exec(podUid: string, containerName: string, command: string[], opts: ExecOptions): Promise<ExecProcess | undefined>;
-  /** A stream to the current run's stdin (containers started with `stdin`), or undefined. */
-  openStdin(podUid: string, containerName: string): Promise<Writable | undefined>;
+  /** The current run's output from now on and, when asked and it has one, its stdin; undefined when not running. */
+  attach(podUid: string, containerName: string, opts: { stdin: boolean }): Promise<AttachStreams | undefined>;
 }

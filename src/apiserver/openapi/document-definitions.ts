@@ -15,7 +15,8 @@ export function servedGroupVersions(): GroupVersionKind[] {
   for (const r of RESOURCES) {
     out.push(gvkOf(r));
     for (const sub of r.subresources)
-      if (sub.kind) out.push({ group: sub.group ?? r.group, version: sub.version ?? r.version, kind: sub.kind });
+      if (sub.kind && !sub.connect)
+        out.push({ group: sub.group ?? r.group, version: sub.version ?? r.version, kind: sub.kind });
   }
   return out;
 }

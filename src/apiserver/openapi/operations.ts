@@ -298,6 +298,7 @@ function pathsOf(r: ResourceInfo): PathSpec[] {
     });
 
   for (const sub of r.subresources) {
+    if (sub.connect) continue;
     const { gvk: subGvk, schema } = subresourceKind(r, sub);
     const def = schema.name;
     const suffix = capitalize(sub.name);
@@ -448,7 +449,7 @@ export function kindSchemasOf(resources: ResourceInfo[]): ObjectSchema[] {
   const out: ObjectSchema[] = [];
   for (const r of resources) {
     out.push(r.schema());
-    for (const sub of r.subresources) if (sub.kind) out.push(subresourceKind(r, sub).schema);
+    for (const sub of r.subresources) if (sub.kind && !sub.connect) out.push(subresourceKind(r, sub).schema);
   }
   return out;
 }

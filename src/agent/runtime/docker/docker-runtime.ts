@@ -10,6 +10,7 @@ import { PassThrough, type Readable, Writable } from "node:stream";
 import Docker from "dockerode";
 import type { KubeObject } from "../../../api/object.ts";
 import type {
+  AttachStreams,
   ContainerLaunch,
   ContainerRecord,
   ContainerRuntime,
@@ -405,50 +406,58 @@ export class DockerRuntime implements ContainerRuntime {
       stream.once("close", ended);
       stream.on("error", () => {});
     });
-    const stdin = opts.stdin
-      ? new Writable({
-          write: (chunk, _enc, done) => {
-            stream.write(chunk);
-            done();
-          },
-          final: (done) => {
-            (stream as unknown as { end(): void }).end();
-            done();
-          },
-        })
-      : new Writable({ write: (_c, _e, done) => done() });
+    const stdin = opts.stdin ? streamWriter(stream) : new Writable({ write: (_c, _e, done) => done() });
     return { stdin, stdout, stderr, exited, kill: () => stream.destroy() };
   }
 
-  async openStdin(podUid: string, containerName: string): Promise<Writable | undefined> {
+  /** Docker's attach: the container's own output stream (a terminal's prompt too) and its stdin. */
+  async attach(podUid: string, containerName: string, opts: { stdin: boolean }): Promise<AttachStreams | undefined> {
     const c = await this.latest(podUid, containerName);
     if (c?.State !== "running") return undefined;
-    const stream = (await this.docker
-      .getContainer(c.Id)
-      .attach({ stream: true, stdin: true, hijack: true })) as unknown as NodeJS.ReadWriteStream & {
-      destroy(): void;
+    const container = this.docker.getContainer(c.Id);
+    const tty = (await container.inspect()).Config.Tty;
+    const stream = (await container
+      .attach({ stream: true, stdout: true, stderr: true, stdin: opts.stdin, hijack: true })
+      .catch((e) => {
+        throw engineError(e);
+      })) as unknown as Readable & NodeJS.WritableStream & { destroy(): void };
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    if (tty) stream.pipe(stdout);
+    else this.docker.modem.demuxStream(stream, stdout, stderr);
+    const ended = () => {
+      stdout.end();
+      stderr.end();
     };
-    (stream as unknown as Readable).resume();
-    return new Writable({
-      write: (chunk, _enc, done) => {
-        stream.write(chunk);
-        done();
-      },
-      final: (done) => {
-        stream.end();
-        done();
-      },
-      destroy: (_err, done) => {
-        stream.destroy();
-        done(null);
-      },
-    });
+    stream.once("end", ended);
+    stream.once("close", ended);
+    stream.on("error", () => {});
+    return {
+      stdout,
+      stderr,
+      stdin: opts.stdin ? streamWriter(stream) : undefined,
+      close: () => stream.destroy(),
+    };
   }
 
   /** Stops copying logs (the containers keep running). */
   close(): void {
     this.logs.stop();
   }
+}
+
+/** A Writable onto a hijacked Docker stream; ending it half-closes the stream (the process sees end of input). */
+function streamWriter(stream: NodeJS.WritableStream): Writable {
+  return new Writable({
+    write: (chunk, _enc, done) => {
+      stream.write(chunk);
+      done();
+    },
+    final: (done) => {
+      stream.end();
+      done();
+    },
+  });
 }
 
 /** loci's bridge network on `podCIDR`, created on first use; one with another subnet is an error. */

@@ -140,10 +140,16 @@ test("a container with stdin reads what is written to its FIFO; its supervisor e
   const rt = runtime();
   const l = { ...launch("while read x; do echo got $x; done"), stdin: true };
   const rec = await rt.start(l);
-  const stdin = await rt.openStdin(l.podUid, "c");
-  assert.ok(stdin);
-  stdin.write("one\n");
-  stdin.end("two\n");
+  const attached = await rt.attach(l.podUid, "c", { stdin: true });
+  assert.ok(attached?.stdin);
+  let seen = "";
+  attached.stdout.on("data", (d) => {
+    seen += d;
+  });
+  attached.stdin.write("one\n");
+  attached.stdin.end("two\n");
+  await until(async () => (/got one\ngot two\n/.test(seen) ? true : undefined));
+  attached.close();
   await until(async () => {
     const text = readFileSync(rt.logPath(l.podLogName, "c", 0), "utf8");
     return /got one\n[\s\S]*got two\n/.test(text) ? true : undefined;
@@ -161,4 +167,38 @@ test("a container with stdin reads what is written to its FIFO; its supervisor e
       return true;
     }
   }, 5000);
+});
+
+test("a container with tty runs on a pseudo-terminal: attach sees the prompt and the echoed input", async () => {
+  const rt = runtime();
+  const l = {
+    ...launch(""),
+    hostCommand: ["/bin/sh", "-i"],
+    env: { PATH: "/usr/bin:/bin", PS1: "$ " },
+    stdin: true,
+    tty: true,
+  };
+  await rt.start(l);
+  const attached = await rt.attach(l.podUid, "c", { stdin: true });
+  assert.ok(attached?.stdin);
+  let seen = "";
+  attached.stdout.on("data", (d) => {
+    seen += d;
+  });
+  attached.stdin.write("echo tty:$(test -t 0 && echo yes)\r");
+  // The prompt after the command has no newline: it arrives as a partial line.
+  await until(async () => (/echo tty:.*\r\ntty:yes\r\n\$ $/.test(seen) ? true : undefined));
+  attached.stdin.write("exit 7\r");
+  const done = await finished(rt, l.podUid);
+  assert.equal(done.exitCode, 7);
+  attached.close();
+});
+
+test("a tty container whose command does not exist ends as StartError", async () => {
+  const rt = runtime();
+  const l = { ...launch(""), hostCommand: ["no-such-command-here"], tty: true };
+  await rt.start(l);
+  const done = await finished(rt, l.podUid);
+  assert.equal(done.reason, "StartError");
+  assert.equal(done.exitCode, 128);
 });

@@ -10,9 +10,17 @@ import { dirname, join } from "node:path";
 import type { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { LOCI_VERSION } from "../../../apiserver/server.ts";
-import type { ContainerLaunch, ContainerRecord, ContainerRuntime, ExecOptions, ExecProcess } from "../runtime.ts";
+import type {
+  AttachStreams,
+  ContainerLaunch,
+  ContainerRecord,
+  ContainerRuntime,
+  ExecOptions,
+  ExecProcess,
+} from "../runtime.ts";
 import { type CgroupMode, createGroups, oomKilled, removeGroups } from "./cgroups.ts";
 import { hostExec } from "./host-exec.ts";
+import { followLog } from "./log-attach.ts";
 
 const SUPERVISOR = join(dirname(fileURLToPath(import.meta.url)), "supervisor.mjs");
 
@@ -29,6 +37,8 @@ interface SupervisorSpec {
   logMaxBytes: number;
   logMaxFiles: number;
   stdin: boolean;
+  /** Run on a pseudo-terminal (node-pty). */
+  tty: boolean;
 }
 
 interface SupervisorState {
@@ -102,14 +112,30 @@ export class ProcessRuntime implements ContainerRuntime {
     return undefined;
   }
 
-  async openStdin(podUid: string, containerName: string): Promise<Writable | undefined> {
+  async attach(podUid: string, containerName: string, opts: { stdin: boolean }): Promise<AttachStreams | undefined> {
     const attempt = await this.latestAttempt(podUid, containerName);
     if (attempt === undefined) return undefined;
-    const fifo = join(this.runDir(podUid, containerName, attempt), "stdin");
-    if (!existsSync(fifo)) return undefined;
-    const stream = createWriteStream(fifo, { flags: "a" });
-    stream.on("error", () => {});
-    return stream;
+    const dir = this.runDir(podUid, containerName, attempt);
+    const state = await this.readState(dir);
+    if (!state || state.finishedAt !== undefined || !supervisorAlive(state.supervisorPid)) return undefined;
+    let spec: SupervisorSpec;
+    try {
+      spec = JSON.parse(await readFile(join(dir, "spec.json"), "utf8")) as SupervisorSpec;
+    } catch {
+      return undefined;
+    }
+    const output = await followLog(spec.logPath, async () => {
+      const now = await this.readState(dir);
+      const latest = await this.latestAttempt(podUid, containerName);
+      return !now || latest !== attempt || now.finishedAt !== undefined || !supervisorAlive(now.supervisorPid);
+    });
+    const fifo = join(dir, "stdin");
+    let stdin: Writable | undefined;
+    if (opts.stdin && existsSync(fifo)) {
+      stdin = createWriteStream(fifo, { flags: "a" });
+      stdin.on("error", () => {});
+    }
+    return { ...output, stdin };
   }
 
   /** Runs a command with the container's environment and working directory, inside its mount namespace. */
@@ -167,6 +193,7 @@ export class ProcessRuntime implements ContainerRuntime {
       logMaxBytes: this.opts.logMaxBytes,
       logMaxFiles: this.opts.logMaxFiles,
       stdin: !!launch.stdin,
+      tty: !!launch.tty,
     };
     await writeFile(join(dir, "spec.json"), JSON.stringify(spec));
     // Only the latest run and the one before it matter (status and `logs --previous`), as in the kubelet.

@@ -10,6 +10,7 @@
 // Plain JavaScript with no dependencies, so each container costs one small Node process and no TypeScript loader.
 import { execFileSync, spawn } from "node:child_process";
 import {
+  accessSync,
   closeSync,
   constants,
   openSync,
@@ -131,38 +132,10 @@ function killMarked() {
 for (const sig of ["SIGINT", "SIGHUP", "SIGTERM", "SIGPIPE"]) process.on(sig, () => {});
 
 const startedAt = Date.now();
-const child = spawn(spec.command[0], spec.command.slice(1), {
-  cwd: spec.workingDir || undefined,
-  env: spec.env,
-  detached: true,
-  stdio: [spec.stdin ? "pipe" : "ignore", "pipe", "pipe"],
-});
+const SIGNALS = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 };
 
-// A container with `stdin: true` reads what `kubectl attach -i` writes into the `stdin` FIFO of its run folder.
-// The FIFO is opened read-write and non-blocking and read through the event loop: opening never waits for a
-// writer, attach sessions come and go without an end-of-file, and nothing blocks a worker thread (which would keep
-// this process from exiting). `stdinOnce` (close stdin after the first session) is not supported.
-if (spec.stdin && child.stdin) {
-  const fifo = join(dir, "stdin");
-  child.stdin.on("error", () => {});
-  try {
-    rmSync(fifo, { force: true });
-    execFileSync("mkfifo", ["-m", "600", fifo]);
-    const input = new Socket({
-      fd: openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK),
-      readable: true,
-      writable: false,
-    });
-    input.on("data", (d) => child.stdin.write(d));
-    input.on("error", () => {});
-    child.on("exit", () => input.destroy());
-  } catch (e) {
-    logLine("stderr", "F", `loci: no stdin for kubectl attach: ${e.message.split("\n")[0]}`);
-  }
-}
-
-child.on("error", (err) => {
-  // The command could not be started (missing binary, bad working directory): as a runtime's StartError.
+/** The command could not be started (missing binary, bad working directory): as a runtime's StartError. */
+function startFailed(err) {
   logLine("stderr", "F", `loci: cannot start ${JSON.stringify(spec.command[0])}: ${err.message}`);
   writeState({
     supervisorPid: process.pid,
@@ -173,26 +146,140 @@ child.on("error", (err) => {
     message: `failed to start container process: exec: ${JSON.stringify(spec.command[0])}: ${err.code === "ENOENT" ? "executable file not found in $PATH" : err.message}`,
   });
   process.exit(0);
-});
+}
 
-if (child.pid !== undefined) {
-  writeState({ supervisorPid: process.pid, pid: child.pid, startedAt });
-  const outputs = Promise.all([pipeLines(child.stdout, "stdout"), pipeLines(child.stderr, "stderr")]);
-  child.on("exit", async (code, signal) => {
-    killMarked();
-    // Output still buffered in the pipes arrives now that every writer is gone; don't wait forever.
-    await Promise.race([outputs, new Promise((r) => setTimeout(r, 2000))]);
-    const signals = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 };
-    const exitCode = code ?? 128 + (signals[signal] ?? 9);
-    writeState({
-      supervisorPid: process.pid,
-      pid: child.pid,
-      startedAt,
-      finishedAt: Date.now(),
-      exitCode,
-      signal: signal ?? undefined,
+/** The main process ended: leftovers die with it, the last output is written, then the exit is recorded. */
+async function finished(pid, exitCode, signal, outputs) {
+  killMarked();
+  // Output still buffered in the pipes arrives now that every writer is gone; don't wait forever.
+  await Promise.race([outputs, new Promise((r) => setTimeout(r, 2000))]);
+  writeState({ supervisorPid: process.pid, pid, startedAt, finishedAt: Date.now(), exitCode, signal });
+  closeSync(logFd);
+  process.exit(0);
+}
+
+// A container with `stdin: true` reads what `kubectl attach -i` writes into the `stdin` FIFO of its run folder.
+// The FIFO is opened read-write and non-blocking and read through the event loop: opening never waits for a
+// writer, attach sessions come and go without an end-of-file, and nothing blocks a worker thread (which would keep
+// this process from exiting). `stdinOnce` (close stdin after the first session) is not supported.
+function readStdin(write, onExit) {
+  const fifo = join(dir, "stdin");
+  try {
+    rmSync(fifo, { force: true });
+    execFileSync("mkfifo", ["-m", "600", fifo]);
+    const input = new Socket({
+      fd: openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK),
+      readable: true,
+      writable: false,
     });
-    closeSync(logFd);
-    process.exit(0);
+    input.on("data", write);
+    input.on("error", () => {});
+    onExit(() => input.destroy());
+  } catch (e) {
+    logLine("stderr", "F", `loci: no stdin for kubectl attach: ${e.message.split("\n")[0]}`);
+  }
+}
+
+/** The command names an executable file (a path, or a name found in the container's PATH). */
+function executable(command) {
+  const candidates = command.includes("/")
+    ? [command]
+    : (spec.env.PATH ?? "").split(":").map((d) => join(d || ".", command));
+  return candidates.some((c) => {
+    try {
+      accessSync(c, constants.X_OK);
+      return statSync(c).isFile();
+    } catch {
+      return false;
+    }
   });
 }
+
+/**
+ * A container with `tty: true` runs on a pseudo-terminal (node-pty): one output stream, and a line still being
+ * written (a shell's prompt) reaches the log as a partial line once output pauses, so `kubectl attach -it` shows it.
+ */
+async function runOnTerminal() {
+  let pty;
+  try {
+    pty = (await import("node-pty")).default;
+  } catch (e) {
+    logLine("stderr", "F", `loci: no pseudo-terminal for tty: true (node-pty: ${e.message.split("\n")[0]})`);
+    return false;
+  }
+  // node-pty reports a command that cannot be run only as an exit code: look for it first.
+  if (!executable(spec.command[0])) {
+    startFailed(Object.assign(new Error(`${spec.command[0]}: not found`), { code: "ENOENT" }));
+  }
+  let term;
+  try {
+    term = pty.spawn(spec.command[0], spec.command.slice(1), {
+      name: "xterm",
+      cols: 80,
+      rows: 24,
+      cwd: spec.workingDir || process.cwd(),
+      env: { TERM: "xterm", ...spec.env },
+    });
+  } catch (err) {
+    startFailed(err);
+  }
+  let pending = "";
+  let idle;
+  const flush = () => {
+    if (pending) logLine("stdout", "P", pending);
+    pending = "";
+  };
+  term.onData((chunk) => {
+    clearTimeout(idle);
+    pending += chunk;
+    let nl = pending.indexOf("\n");
+    while (nl >= 0) {
+      logLine("stdout", "F", pending.slice(0, nl));
+      pending = pending.slice(nl + 1);
+      nl = pending.indexOf("\n");
+    }
+    if (pending) idle = setTimeout(flush, 50);
+  });
+  if (spec.stdin)
+    readStdin(
+      (d) => term.write(d.toString("utf8")),
+      (f) => term.onExit(f),
+    );
+  // Recorded once stdin is ready: the agent may attach as soon as it reads this.
+  writeState({ supervisorPid: process.pid, pid: term.pid, startedAt });
+  term.onExit(({ exitCode, signal }) => {
+    clearTimeout(idle);
+    // The terminal's last output is read before the exit is reported.
+    setTimeout(() => {
+      flush();
+      void finished(term.pid, signal ? 128 + signal : exitCode, undefined, Promise.resolve());
+    }, 50);
+  });
+  return true;
+}
+
+function runOnPipes() {
+  const child = spawn(spec.command[0], spec.command.slice(1), {
+    cwd: spec.workingDir || undefined,
+    env: spec.env,
+    detached: true,
+    stdio: [spec.stdin ? "pipe" : "ignore", "pipe", "pipe"],
+  });
+  if (spec.stdin && child.stdin) {
+    child.stdin.on("error", () => {});
+    readStdin(
+      (d) => child.stdin.write(d),
+      (f) => child.on("exit", f),
+    );
+  }
+  child.on("error", startFailed);
+  if (child.pid !== undefined) {
+    writeState({ supervisorPid: process.pid, pid: child.pid, startedAt });
+    const outputs = Promise.all([pipeLines(child.stdout, "stdout"), pipeLines(child.stderr, "stderr")]);
+    child.on("exit", (code, signal) => {
+      void finished(child.pid, code ?? 128 + (SIGNALS[signal] ?? 9), signal ?? undefined, outputs);
+    });
+  }
+}
+
+if (!(spec.tty && (await runOnTerminal()))) runOnPipes();

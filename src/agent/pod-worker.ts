@@ -155,7 +155,7 @@ export class PodWorker {
           this.ctx.recorder.event(this.pod, "Normal", "Killing", `Stopping container ${name}`);
         }
         const left = graceMs === 0 ? 0 : Math.max(graceMs - (Date.now() - started), 2000);
-        stops.push(this.stopContainer(specs.get(name), name, rec, left));
+        stops.push(this.stopContainer(specs.get(name), name, left));
       }
       await Promise.all(stops);
     }
@@ -165,12 +165,12 @@ export class PodWorker {
    * The kubelet's killContainer: the preStop hook first (its time counts against the grace period), then
    * SIGTERM, then SIGKILL when the rest of the grace period (at least 2 s after a hook) is over.
    */
-  private async stopContainer(c: any, name: string, rec: ContainerRecord, graceMs: number): Promise<void> {
+  private async stopContainer(c: any, name: string, graceMs: number): Promise<void> {
     const hook = c?.lifecycle?.preStop;
     let remaining = graceMs;
     if (hook && graceMs > 0) {
       const started = Date.now();
-      const result = await this.runHook(c, rec, hook, graceMs);
+      const result = await this.runHook(c, hook, graceMs);
       if (!result.ok && this.pod.metadata.namespace) {
         const what = hook.exec ? `Exec lifecycle hook (${JSON.stringify(hook.exec.command ?? [])})` : "PreStop hook";
         this.ctx.recorder.event(
@@ -186,15 +186,12 @@ export class PodWorker {
   }
 
   /** Runs a lifecycle handler (exec, httpGet, tcpSocket, sleep) within `timeoutMs`. */
-  private async runHook(c: any, rec: ContainerRecord, handler: any, timeoutMs: number) {
+  private async runHook(c: any, handler: any, timeoutMs: number) {
     if (handler.sleep) {
       await new Promise((r) => setTimeout(r, Math.min((handler.sleep.seconds ?? 0) * 1000, timeoutMs)));
       return { ok: true, output: "" };
     }
-    return runProbe(
-      { ...handler, timeoutSeconds: Math.max(1, Math.ceil(timeoutMs / 1000)) },
-      await this.probeTarget(c, rec),
-    );
+    return runProbe({ ...handler, timeoutSeconds: Math.max(1, Math.ceil(timeoutMs / 1000)) }, this.probeTarget(c));
   }
 
   /** Where `kubectl exec` runs in a container, or undefined when that container is not running. */
@@ -204,11 +201,11 @@ export class PodWorker {
     );
     const record = (await this.ctx.runtime.inspect(this.uid)).get(name);
     if (!c || !record || record.finishedAt !== undefined) return undefined;
-    return this.probeTarget(c, record);
+    return this.probeTarget(c);
   }
 
   /** Where probes and hooks of a container run: its pod's IP and ports, and exec through its runtime. */
-  private async probeTarget(c: any, _record: ContainerRecord): Promise<ProbeTarget> {
+  private probeTarget(c: any): ProbeTarget {
     return {
       podIP: this.podIP,
       ports: c.ports ?? [],
@@ -500,7 +497,7 @@ export class PodWorker {
     const existing = this.probes.get(c.name);
     if (existing?.containerID === record.containerID) return existing;
     this.dropProbes(c.name);
-    const probes = new ContainerProbes(record.containerID, c, record.startedAt, await this.probeTarget(c, record), {
+    const probes = new ContainerProbes(record.containerID, c, record.startedAt, this.probeTarget(c), {
       clock: this.ctx.clock,
       run: runProbe,
       unhealthy: (message) => this.ctx.recorder.event(this.pod, "Warning", "Unhealthy", message),

@@ -11,7 +11,7 @@ export function startAgent(
   name: string,
   dataDir: string,
   ip: string,
-  opts: { netns?: string; runtime?: "process" | "docker"; args?: string[] } = {},
+  opts: { netns?: string; runtime?: "process" | "docker" | "auto"; args?: string[] } = {},
 ): Promise<RunningAgent> {
   const argv = [process.execPath, LOCI, "agent", ...credential, "--name", name, "--data", dataDir, "--node-ip", ip];
   argv.push("--runtime", opts.runtime ?? "process", ...(opts.args ?? []));

@@ -34,6 +34,8 @@ export const LABEL_LOG_NAME = "loci.log-name";
 const SANDBOX = "podsandbox";
 const CONTAINER = "container";
 const NEVER = "0001-01-01T00:00:00Z";
+/** How long one listing of the node's containers is reused. */
+const LIST_TTL_MS = 250;
 
 export interface DockerRuntimeOptions {
   /** Unix socket of the Docker Engine. */
@@ -82,6 +84,7 @@ export class DockerRuntime implements ContainerRuntime {
   private readonly podsDir: string;
   /** Records of containers by ID, reused while Docker reports the same state. */
   private readonly cache = new Map<string, Cached>();
+  private listing?: { at: number; items: Promise<Docker.ContainerInfo[]> };
 
   private constructor(
     private readonly docker: Docker,
@@ -132,11 +135,29 @@ export class DockerRuntime implements ContainerRuntime {
     return join(this.podsDir, podLogName, containerName, `${attempt}.log`);
   }
 
-  /** Containers (sandboxes too) of this node, optionally of one pod. */
-  private list(podUid?: string): Promise<Docker.ContainerInfo[]> {
-    const label = [`${LABEL_NODE}=${this.opts.nodeName}`];
-    if (podUid) label.push(`${LABEL_POD_UID}=${podUid}`);
-    return this.docker.listContainers({ all: true, filters: { label } });
+  /**
+   * Containers (sandboxes too) of this node, optionally of one pod. One listing of the node serves every pod for
+   * LIST_TTL_MS (the agent looks at each pod every second), and is dropped whenever this runtime changes a container.
+   */
+  private async list(podUid?: string): Promise<Docker.ContainerInfo[]> {
+    const now = Date.now();
+    if (!this.listing || now - this.listing.at > LIST_TTL_MS) {
+      const items = this.docker.listContainers({
+        all: true,
+        filters: { label: [`${LABEL_NODE}=${this.opts.nodeName}`] },
+      });
+      this.listing = { at: now, items };
+      items.catch(() => {
+        if (this.listing?.items === items) this.listing = undefined;
+      });
+    }
+    const all = await this.listing.items;
+    return podUid ? all.filter((c) => c.Labels[LABEL_POD_UID] === podUid) : all;
+  }
+
+  /** This runtime changed containers: the next look lists them again. */
+  private changed(): void {
+    this.listing = undefined;
   }
 
   async sandbox(pod: KubeObject): Promise<string | undefined> {
@@ -145,7 +166,7 @@ export class DockerRuntime implements ContainerRuntime {
     const existing = (await this.list(uid)).find((c) => c.Labels[LABEL_TYPE] === SANDBOX);
     if (existing?.State === "running") return hostNetwork ? undefined : this.sandboxIP(existing.Id);
     // A sandbox that stopped (the Engine restarted) is made anew, as the kubelet does.
-    if (existing) await this.docker.getContainer(existing.Id).remove({ force: true });
+    if (existing) await this.removeContainer(existing.Id);
     const { name = "", namespace = "" } = pod.metadata;
     try {
       const created = await this.docker.createContainer({
@@ -161,6 +182,7 @@ export class DockerRuntime implements ContainerRuntime {
         },
       });
       await created.start();
+      this.changed();
       return hostNetwork ? undefined : this.sandboxIP(created.id);
     } catch (e) {
       throw engineError(e);
@@ -257,6 +279,7 @@ export class DockerRuntime implements ContainerRuntime {
     } catch {
       // Docker keeps the container with the error in its state: the record says StartError.
     }
+    this.changed();
     return this.record(id);
   }
 
@@ -338,6 +361,8 @@ export class DockerRuntime implements ContainerRuntime {
       await this.docker.getContainer(c.Id).stop({ t: Math.ceil(graceMs / 1000) });
     } catch (e) {
       if (statusOf(e) !== 304 && statusOf(e) !== 404) throw engineError(e);
+    } finally {
+      this.changed();
     }
   }
 
@@ -347,6 +372,7 @@ export class DockerRuntime implements ContainerRuntime {
     } catch (e) {
       if (statusOf(e) !== 404) throw engineError(e);
     }
+    this.changed();
     this.cache.delete(id);
     this.logs.forget(id);
   }

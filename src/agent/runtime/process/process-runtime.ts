@@ -112,24 +112,32 @@ export class ProcessRuntime implements ContainerRuntime {
     return undefined;
   }
 
-  async attach(podUid: string, containerName: string, opts: { stdin: boolean }): Promise<AttachStreams | undefined> {
+  /** The latest run of a container while it runs: its folder, state and spec. */
+  private async runningRun(
+    podUid: string,
+    containerName: string,
+  ): Promise<{ attempt: number; dir: string; state: SupervisorState; spec: SupervisorSpec } | undefined> {
     const attempt = await this.latestAttempt(podUid, containerName);
     if (attempt === undefined) return undefined;
     const dir = this.runDir(podUid, containerName, attempt);
     const state = await this.readState(dir);
-    if (!state || state.finishedAt !== undefined || !supervisorAlive(state.supervisorPid)) return undefined;
-    let spec: SupervisorSpec;
+    if (!state?.pid || state.finishedAt !== undefined || !supervisorAlive(state.supervisorPid)) return undefined;
     try {
-      spec = JSON.parse(await readFile(join(dir, "spec.json"), "utf8")) as SupervisorSpec;
+      return { attempt, dir, state, spec: JSON.parse(await readFile(join(dir, "spec.json"), "utf8")) };
     } catch {
       return undefined;
     }
-    const output = await followLog(spec.logPath, async () => {
-      const now = await this.readState(dir);
+  }
+
+  async attach(podUid: string, containerName: string, opts: { stdin: boolean }): Promise<AttachStreams | undefined> {
+    const run = await this.runningRun(podUid, containerName);
+    if (!run) return undefined;
+    const output = await followLog(run.spec.logPath, async () => {
+      const now = await this.readState(run.dir);
       const latest = await this.latestAttempt(podUid, containerName);
-      return !now || latest !== attempt || now.finishedAt !== undefined || !supervisorAlive(now.supervisorPid);
+      return !now || latest !== run.attempt || now.finishedAt !== undefined || !supervisorAlive(now.supervisorPid);
     });
-    const fifo = join(dir, "stdin");
+    const fifo = join(run.dir, "stdin");
     let stdin: Writable | undefined;
     if (opts.stdin && existsSync(fifo)) {
       stdin = createWriteStream(fifo, { flags: "a" });
@@ -145,17 +153,9 @@ export class ProcessRuntime implements ContainerRuntime {
     command: string[],
     opts: ExecOptions,
   ): Promise<ExecProcess | undefined> {
-    const attempt = await this.latestAttempt(podUid, containerName);
-    if (attempt === undefined) return undefined;
-    const dir = this.runDir(podUid, containerName, attempt);
-    const state = await this.readState(dir);
-    if (!state?.pid || state.finishedAt !== undefined) return undefined;
-    let spec: SupervisorSpec;
-    try {
-      spec = JSON.parse(await readFile(join(dir, "spec.json"), "utf8")) as SupervisorSpec;
-    } catch {
-      return undefined;
-    }
+    const run = await this.runningRun(podUid, containerName);
+    if (!run) return undefined;
+    const { spec, state } = run;
     const argv = spec.mountNamespace ? ["nsenter", "-t", String(state.pid), "-m", "--", ...command] : command;
     return hostExec(argv, { env: spec.env, cwd: spec.workingDir, tty: opts.tty, stdin: opts.stdin });
   }

@@ -1,8 +1,9 @@
 // Runs the machine's real, versioned kubectl binaries (kubectl.1.27 … kubectl.1.33) against a test server.
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { type ChildProcessWithoutNullStreams, execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { shellQuote } from "../../src/agent/runtime/process/host-exec.ts";
 
 function kubectlDir(): string | undefined {
   try {
@@ -51,33 +52,33 @@ export class Kubectl {
    * Starts kubectl on a pseudo-terminal (util-linux `script`), as a person at a terminal runs `run -it` or
    * `exec -it`; returns the live output, a way to type, and the exit code once it ends.
    */
-  startOnTerminal(args: string[]): { output: () => string; write: (s: string) => void; exited: Promise<number> } {
-    const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+  startOnTerminal(args: string[]): Interactive & { exited: Promise<number> } {
     const words = [this.binary, "--kubeconfig", this.kubeconfig, "--cache-dir", this.cacheDir, ...args];
-    const p = spawn("script", ["-qfec", words.map(quote).join(" "), "/dev/null"]);
-    let out = "";
-    p.stdout.on("data", (d) => {
-      out += d;
-    });
-    p.stderr.on("data", (d) => {
-      out += d;
-    });
-    p.stdin.on("error", () => {});
-    const exited = new Promise<number>((r) => p.on("close", (code) => r(code ?? -1)));
-    return { output: () => out, write: (s) => p.stdin.write(s), exited };
+    const p = spawn("script", ["-qfec", words.map(shellQuote).join(" "), "/dev/null"]);
+    return { ...interactive(p), exited: new Promise<number>((r) => p.on("close", (code) => r(code ?? -1))) };
   }
 
   /** Starts a long-running kubectl (e.g. `get -w`); returns the live output, a way to type, and a stop function. */
-  start(args: string[]): { output: () => string; write: (s: string) => void; stop: () => void } {
+  start(args: string[]): Interactive & { stop: () => void } {
     const p = spawn(this.binary, ["--kubeconfig", this.kubeconfig, "--cache-dir", this.cacheDir, ...args]);
-    let out = "";
-    p.stdout.on("data", (d) => {
-      out += d;
-    });
-    p.stderr.on("data", (d) => {
-      out += d;
-    });
-    p.stdin.on("error", () => {});
-    return { output: () => out, write: (s) => p.stdin.write(s), stop: () => p.kill("SIGKILL") };
+    return { ...interactive(p), stop: () => p.kill("SIGKILL") };
   }
+}
+
+interface Interactive {
+  output: () => string;
+  write: (s: string) => void;
+}
+
+/** A running process's output so far (stdout and stderr together) and its stdin. */
+function interactive(p: ChildProcessWithoutNullStreams): Interactive {
+  let out = "";
+  p.stdout.on("data", (d) => {
+    out += d;
+  });
+  p.stderr.on("data", (d) => {
+    out += d;
+  });
+  p.stdin.on("error", () => {});
+  return { output: () => out, write: (s) => p.stdin.write(s) };
 }

@@ -6,13 +6,14 @@ import { constants } from "node:os";
 import { type Readable, Writable } from "node:stream";
 import type { ExecProcess } from "../runtime.ts";
 
-const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+/** A word for a POSIX shell command line, quoted. */
+export const shellQuote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
 
 export function hostExec(
   argv: string[],
   opts: { env: Record<string, string>; cwd?: string; tty?: boolean; stdin?: boolean },
 ): ExecProcess {
-  const words = opts.tty ? ["script", "-qfec", argv.map(quote).join(" "), "/dev/null"] : argv;
+  const words = opts.tty ? ["script", "-qfec", argv.map(shellQuote).join(" "), "/dev/null"] : argv;
   const child = spawn(words[0], words.slice(1), {
     env: opts.tty ? { TERM: "xterm", ...opts.env } : opts.env,
     cwd: opts.cwd || undefined,

@@ -19,7 +19,7 @@ import type {
   ExecProcess,
 } from "../runtime.ts";
 import { type CgroupMode, createGroups, oomKilled, removeGroups } from "./cgroups.ts";
-import { hostExec } from "./host-exec.ts";
+import { hostExec, shellQuote } from "./host-exec.ts";
 import { followLog } from "./log-attach.ts";
 
 const SUPERVISOR = join(dirname(fileURLToPath(import.meta.url)), "supervisor.mjs");
@@ -336,8 +336,6 @@ export class ProcessRuntime implements ContainerRuntime {
   }
 }
 
-const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
-
 /**
  * The container's command, wrapped when it needs setting up first: joining its cgroups (`echo $$ > …/cgroup.procs`,
  * so everything it starts is inside) and, for volumes, a private mount namespace (util-linux `unshare`, needs root)
@@ -350,10 +348,10 @@ export function wrapCommand(
 ): string[] {
   const mounts = setup.mounts ?? [];
   const lines: string[] = [];
-  for (const d of setup.cgroupDirs ?? []) lines.push(`echo $$ > ${quote(join(d, "cgroup.procs"))}`);
+  for (const d of setup.cgroupDirs ?? []) lines.push(`echo $$ > ${shellQuote(join(d, "cgroup.procs"))}`);
   for (const m of [...mounts].sort((a, b) => a.target.length - b.target.length)) {
-    const src = quote(m.source);
-    const dst = quote(m.target);
+    const src = shellQuote(m.source);
+    const dst = shellQuote(m.target);
     lines.push(
       `if [ -d ${src} ]; then mkdir -p ${dst}; else mkdir -p "$(dirname ${dst})"; [ -e ${dst} ] || : > ${dst}; fi`,
     );

@@ -6,12 +6,14 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type RunningHollow, startHollow } from "../test/helpers/hollow.ts";
-import { type RunningServer, startServer } from "../test/helpers/server.ts";
+import type { RunningServer } from "../test/helpers/server.ts";
 import { cpuMeter } from "./cpu-usage.ts";
 import { Http2Pool } from "./http2-client.ts";
 import { round } from "./stats.ts";
 
 export interface DaemonSetBenchOptions {
+  /** Starts the server child (profiled with --cpu-prof). */
+  startServer(opts: { dataDir: string }): Promise<RunningServer>;
   sizes: number[];
   /** Prints one measurement (the caller filters by --only). */
   emit(bench: string, value: number, unit: "s" | "MB", params: object): void;
@@ -84,7 +86,7 @@ export async function daemonSetBench(opts: DaemonSetBenchOptions): Promise<void>
   const dataDir = mkdtempSync(join(tmpdir(), "loci-bench-ds-"));
   let server: RunningServer;
   try {
-    server = await startServer({ dataDir });
+    server = await opts.startServer({ dataDir });
   } catch (e) {
     rmSync(dataDir, { recursive: true, force: true });
     throw e;

@@ -351,6 +351,7 @@ async function main(): Promise<void> {
   if (apiSteps.length > 0) await apiBench(apiSteps);
   if (steps.has("daemonset")) {
     await daemonSetBench({
+      startServer: startBenchServer,
       sizes: DS_NODES,
       emit: (bench, value, unit, params) => emit(bench as Measurement, value, unit, params),
       progress,
@@ -366,29 +367,39 @@ async function main(): Promise<void> {
   }
 }
 
-/** The API server benchmarks, on a server without controllers (nothing but the bench writes). */
-async function apiBench(apiSteps: Step[]): Promise<void> {
+/**
+ * Starts the server child, profiled with `--cpu-prof DIR`: only the server is, since it reads these variables when
+ * it starts and they are restored right after.
+ */
+async function startBenchServer(opts: { dataDir: string; args?: string[] }): Promise<RunningServer> {
   const profileDir = args["cpu-prof"];
   const savedNodeOptions = process.env.NODE_OPTIONS;
   if (profileDir) {
-    // Only the server child is profiled: it reads these when it starts, and they are restored right after.
     const profiler = join(import.meta.dirname, "cpu-profiler.ts");
     process.env.NODE_OPTIONS = `${savedNodeOptions ?? ""} --import tsx --import ${profiler}`;
     process.env.LOCI_BENCH_CPU_PROF_DIR = resolve(profileDir);
   }
+  try {
+    return await startServer(opts);
+  } finally {
+    delete process.env.LOCI_BENCH_CPU_PROF_DIR;
+    if (savedNodeOptions === undefined) delete process.env.NODE_OPTIONS;
+    else process.env.NODE_OPTIONS = savedNodeOptions;
+  }
+}
+
+/** The API server benchmarks, on a server without controllers (nothing but the bench writes). */
+async function apiBench(apiSteps: Step[]): Promise<void> {
   progress(`starting loci server (steps: ${apiSteps.join(", ")})`);
   // Our own temp dir, so it is removed even when the server fails to start.
   const dataDir = mkdtempSync(join(tmpdir(), "loci-bench-"));
   let server: RunningServer;
   try {
-    server = await startServer({ dataDir, args: ["--controllers="] });
+    server = await startBenchServer({ dataDir, args: ["--controllers="] });
   } catch (e) {
     rmSync(dataDir, { recursive: true, force: true });
     throw e;
   }
-  delete process.env.LOCI_BENCH_CPU_PROF_DIR;
-  if (savedNodeOptions === undefined) delete process.env.NODE_OPTIONS;
-  else process.env.NODE_OPTIONS = savedNodeOptions;
   const stopOnSignal = () => void server.stop().finally(() => process.exit(130));
   process.once("SIGINT", stopOnSignal);
   process.once("SIGTERM", stopOnSignal);
@@ -414,7 +425,7 @@ async function apiBench(apiSteps: Step[]): Promise<void> {
     await watches?.pool.close();
     await client.close();
     await server.stop();
-    if (profileDir) progress(`server CPU profile written to ${profileDir}`);
+    if (args["cpu-prof"]) progress(`server CPU profile written to ${args["cpu-prof"]}`);
   }
 }
 

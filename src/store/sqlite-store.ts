@@ -1,7 +1,11 @@
-// The embedded durable store: etcd-like KV + watch on one SQLite file (better-sqlite3, WAL, synchronous=FULL).
-// Writes are group-committed: every write issued before the next `setImmediate` tick shares one transaction
-// (one fsync), each write still gets its own revision, and watchers see the batch before any promise resolves.
+// The embedded durable store: etcd-like KV + watch on one SQLite file (better-sqlite3, WAL).
+// Writes are group-committed: every write issued before the next `setImmediate` tick shares one transaction, each
+// write still gets its own revision, and watchers see the batch before any promise resolves. A write is
+// acknowledged only once the WAL holding it is on disk: SQLite commits without syncing (synchronous=NORMAL) and
+// the store fsyncs the WAL file itself on libuv's thread pool, so the event loop never waits for the disk and
+// transactions committed meanwhile share the next fsync.
 
+import { closeSync, fsync, openSync } from "node:fs";
 import Database from "better-sqlite3";
 import {
   CompactedError,
@@ -116,6 +120,15 @@ CREATE TABLE IF NOT EXISTS history (
 );
 `;
 
+/** One committed transaction, acknowledged once the WAL fsync after it has completed. */
+interface CommittedBatch {
+  ops: WriteOp[];
+  events: WatchEvent[];
+  outcomes: Array<() => void>;
+  batchSize: number;
+  started: number;
+}
+
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly now: () => number;
@@ -124,6 +137,12 @@ export class SqliteStore implements Store {
   private compacted: number;
   private queue: WriteOp[] = [];
   private flushScheduled = false;
+  /** The WAL file, fsynced after commits (see the top of the file). */
+  private readonly walFd: number;
+  /** Committed batches waiting for the WAL fsync that makes them durable, oldest first. */
+  private durable: CommittedBatch[] = [];
+  private syncing = false;
+  private idleWaiters: Array<() => void> = [];
   private closed = false;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly counters: StoreStats = { commits: 0, writes: 0 };
@@ -152,8 +171,9 @@ export class SqliteStore implements Store {
     expired: Database.Statement<[number], { key: string }>;
   };
 
-  private constructor(db: Database.Database, opts: SqliteStoreOptions) {
+  private constructor(db: Database.Database, walFd: number, opts: SqliteStoreOptions) {
     this.db = db;
+    this.walFd = walFd;
     this.now = opts.now ?? Date.now;
     this.onCommit = opts.onCommit;
     const meta = db.prepare<[string], { value: number }>("SELECT value FROM meta WHERE name = ?");
@@ -188,7 +208,8 @@ export class SqliteStore implements Store {
     const db = new Database(path);
     try {
       db.pragma("journal_mode = WAL");
-      db.pragma("synchronous = FULL");
+      // Commits do not sync; the store fsyncs the WAL before acknowledging (flush, syncWal).
+      db.pragma("synchronous = NORMAL");
       db.pragma("busy_timeout = 5000");
       checkSchemaVersion(db);
       db.transaction(() => {
@@ -198,7 +219,9 @@ export class SqliteStore implements Store {
         init.run(META_REVISION, INITIAL_REVISION);
         init.run(META_COMPACTED, 0);
       }).immediate();
-      return new SqliteStore(db, opts);
+      // The WAL exists from the first write on and keeps its inode while the database is open (checkpoints
+      // rewind or truncate it; only the last connection's close removes it).
+      return new SqliteStore(db, openSync(`${path}-wal`, "r"), opts);
     } catch (err) {
       db.close();
       throw err;
@@ -354,6 +377,7 @@ export class SqliteStore implements Store {
     if (this.closed) return;
     if (this.queue.length > 0) this.flush();
     this.closed = true;
+    if (this.syncing) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     // Writes issued by watchers during that last flush arrive too late to be committed.
     for (const op of this.queue.splice(0)) op.settle.reject(new Error("store closed"));
     for (const t of this.timers) clearInterval(t);
@@ -371,6 +395,7 @@ export class SqliteStore implements Store {
     this.watchersByPrefix.clear();
     this.irregularPrefixLengths.clear();
     this.db.close();
+    closeSync(this.walFd);
   }
 
   private assertOpen(): void {
@@ -413,13 +438,38 @@ export class SqliteStore implements Store {
       for (const op of batch) op.settle.reject(error);
       return;
     }
-    if (events.length > 0) {
-      this.counters.commits++;
-      this.counters.writes += events.length;
-      this.onCommit?.({ batchSize: batch.length, seconds: (performance.now() - started) / 1000 });
-      this.dispatch(events);
-    }
-    for (const settle of outcomes) settle();
+    this.durable.push({ ops: batch, events, outcomes, batchSize: batch.length, started });
+    this.syncWal();
+  }
+
+  /**
+   * Makes committed batches durable: one fsync of the WAL at a time covers every batch committed before it began;
+   * then, in commit order, watchers see each batch and its writes are acknowledged.
+   */
+  private syncWal(): void {
+    if (this.syncing || this.durable.length === 0) return;
+    this.syncing = true;
+    const batches = this.durable;
+    this.durable = [];
+    fsync(this.walFd, (err) => {
+      this.syncing = false;
+      for (const b of batches) {
+        if (err) {
+          // Committed but maybe not on disk: no write of the batch may be acknowledged.
+          for (const op of b.ops) op.settle.reject(err);
+          continue;
+        }
+        if (b.events.length > 0) {
+          this.counters.commits++;
+          this.counters.writes += b.events.length;
+          this.onCommit?.({ batchSize: b.batchSize, seconds: (performance.now() - b.started) / 1000 });
+          this.dispatch(b.events);
+        }
+        for (const settle of b.outcomes) settle();
+      }
+      this.syncWal();
+      if (!this.syncing) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    });
   }
 
   /** Runs one write inside the open transaction; returns how to settle its promise after COMMIT. */

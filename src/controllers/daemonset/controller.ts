@@ -100,6 +100,11 @@ interface SyncState {
   adopted: Map<string, KubeObject>;
   handled: Set<string>;
   canAdopt?: Promise<void>;
+  /**
+   * The DaemonSet's pods by node (deleted and terminal pods left out), computed once per sync: manage, the rolling
+   * update and the status all start from it. Dropped when the sync creates or deletes pods.
+   */
+  nodeToPods?: Map<string, KubeObject[]>;
 }
 
 export class DaemonSetController implements Controller {
@@ -479,7 +484,9 @@ export class DaemonSetController implements Controller {
   }
 
   private async nodeToDaemonPods(state: SyncState, includeDeletedTerminal: boolean) {
-    return groupPodsByNode(await this.daemonPods(state), includeDeletedTerminal);
+    if (includeDeletedTerminal) return groupPodsByNode(await this.daemonPods(state), true);
+    state.nodeToPods ??= groupPodsByNode(await this.daemonPods(state), false);
+    return state.nodeToPods;
   }
 
   /** Upstream `manage`: per-node creates and deletes, then unbound pods aimed at vanished nodes. */
@@ -534,6 +541,7 @@ export class DaemonSetController implements Controller {
       for (const pod of decision.podsToDelete) podsToDelete.push(pod.metadata.name ?? "");
     }
     for (const pod of unscheduledPodsWithoutNode(nodeNames, nodeToPods)) podsToDelete.push(pod.metadata.name ?? "");
+    if (podsToDelete.length > 0 || nodesNeeding.length > 0) state.nodeToPods = undefined;
     await this.syncNodes(ds, podsToDelete, nodesNeeding, hash);
   }
 
@@ -590,7 +598,8 @@ export class DaemonSetController implements Controller {
   /** Upstream `rollingUpdate`. */
   private async rollingUpdate(state: SyncState, nodes: readonly KubeObject[], hash: string): Promise<void> {
     const { ds } = state;
-    const nodeToPods = await this.nodeToDaemonPods(state, false);
+    // A copy: nodes without pods get an entry here, which the status must not see.
+    const nodeToPods = new Map(await this.nodeToDaemonPods(state, false));
     const placement = placementChecker(ds);
     const byName = new Map<string, Placement>();
     let desired = 0;
@@ -614,6 +623,7 @@ export class DaemonSetController implements Controller {
       now: new Date(this.clock.now()),
       shouldRun: (nodeName) => byName.get(nodeName)?.shouldRun,
     });
+    if (plan.podsToDelete.length > 0 || plan.nodesToCreate.length > 0) state.nodeToPods = undefined;
     await this.syncNodes(ds, plan.podsToDelete, plan.nodesToCreate, hash);
   }
 

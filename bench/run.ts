@@ -12,6 +12,7 @@ import { daemonSetBench } from "./daemonset.ts";
 import { Http2Pool, type LineStream } from "./http2-client.ts";
 import { sumSamples } from "./prometheus.ts";
 import { median, percentile, round } from "./stats.ts";
+import { storeBoundedBench } from "./store-bounded.ts";
 import { configMap, NAMESPACE, nodeName, pod, podName } from "./workload.ts";
 
 /** Every measurement, in run order, with the step that produces it. */
@@ -34,6 +35,10 @@ const MEASUREMENTS = {
   "agent-cpu-ms-per-s": "agent",
   "agent-rss": "agent",
   "agent-supervisors-pss": "agent",
+  "store-size-start": "bounded",
+  "store-size-end": "bounded",
+  "store-size-max": "bounded",
+  "store-size-growth": "bounded",
 } as const;
 type Measurement = keyof typeof MEASUREMENTS;
 type Step = (typeof MEASUREMENTS)[Measurement] | "watches";
@@ -49,7 +54,11 @@ const PREREQUISITES: Record<Step, Step[]> = {
   rss: ["pods", "watches"],
   daemonset: [],
   agent: [],
+  bounded: [],
 };
+
+/** Steps that run only when asked for by name (they take half an hour). */
+const OPT_IN: Step[] = ["bounded"];
 
 /** Short names for a family of measurements. */
 const ALIASES: Record<string, Measurement[]> = {
@@ -57,6 +66,7 @@ const ALIASES: Record<string, Measurement[]> = {
   "list-pods": ["list-pods-json", "list-pods-table"],
   daemonset: ["daemonset-rollout", "daemonset-update", "daemonset-delete", "daemonset-server-rss"],
   agent: ["agent-pod-start-p50", "agent-pod-start-max", "agent-cpu-ms-per-s", "agent-rss", "agent-supervisors-pss"],
+  "store-bounded": ["store-size-start", "store-size-end", "store-size-max", "store-size-growth"],
 };
 
 const { values: args } = parseArgs({
@@ -75,6 +85,9 @@ const { values: args } = parseArgs({
     "ds-nodes": { type: "string", default: "1000,3000,10000" },
     "agent-pods": { type: "string", default: "20" },
     "agent-idle": { type: "string", default: "30" },
+    "bounded-nodes": { type: "string", default: "1000" },
+    "bounded-minutes": { type: "string", default: "30" },
+    "bounded-warmup": { type: "string", default: "5" },
   },
 });
 
@@ -104,7 +117,9 @@ for (const name of (args.only ?? []).flatMap((o) => o.split(",")).filter(Boolean
   else if (name in MEASUREMENTS) selected.add(name as Measurement);
   else usage(`unknown benchmark ${JSON.stringify(name)}; known: ${Object.keys(MEASUREMENTS).join(", ")}`);
 }
-if (selected.size === 0) for (const m of Object.keys(MEASUREMENTS) as Measurement[]) selected.add(m);
+if (selected.size === 0) {
+  for (const m of Object.keys(MEASUREMENTS) as Measurement[]) if (!OPT_IN.includes(MEASUREMENTS[m])) selected.add(m);
+}
 
 const steps = new Set<Step>();
 for (const m of selected) {
@@ -123,7 +138,12 @@ function progress(msg: string): void {
 
 const DS_NODES = (args["ds-nodes"] ?? "").split(",").map((n) => int(n, "ds-nodes"));
 
-function emit(bench: Measurement, value: number, unit: "ops/s" | "ms" | "s" | "MB" | "count", params: object): void {
+function emit(
+  bench: Measurement,
+  value: number,
+  unit: "ops/s" | "ms" | "s" | "MB" | "count" | "%",
+  params: object,
+): void {
   if (!selected.has(bench)) return;
   process.stdout.write(`${JSON.stringify({ bench, value, unit, params, loci: VERSION, cpus: CPUS })}\n`);
 }
@@ -347,12 +367,22 @@ function serverRssMb(server: RunningServer): number {
 }
 
 async function main(): Promise<void> {
-  const apiSteps = [...steps].filter((s) => s !== "daemonset" && s !== "agent");
+  const apiSteps = [...steps].filter((s) => s !== "daemonset" && s !== "agent" && s !== "bounded");
   if (apiSteps.length > 0) await apiBench(apiSteps);
   if (steps.has("daemonset")) {
     await daemonSetBench({
       startServer: startBenchServer,
       sizes: DS_NODES,
+      emit: (bench, value, unit, params) => emit(bench as Measurement, value, unit, params),
+      progress,
+    });
+  }
+  if (steps.has("bounded")) {
+    await storeBoundedBench({
+      startServer: startBenchServer,
+      nodes: int(args["bounded-nodes"], "bounded-nodes"),
+      minutes: int(args["bounded-minutes"], "bounded-minutes"),
+      warmupMinutes: int(args["bounded-warmup"], "bounded-warmup"),
       emit: (bench, value, unit, params) => emit(bench as Measurement, value, unit, params),
       progress,
     });

@@ -2,7 +2,8 @@
 // stdout with a terminal) and, for a container started with `stdin: true`, what kubectl sends written to its
 // stdin. Ends, with a Success status, when that run of the container ends or kubectl leaves.
 import type { Readable, Writable } from "node:stream";
-import { CLOSE, encodeFrame, FrameDecoder, STATUS, STDERR, STDIN, STDOUT } from "../client/stream-frames.ts";
+import { CLOSE, encodeFrame, FrameDecoder, RESIZE, STATUS, STDERR, STDIN, STDOUT } from "../client/stream-frames.ts";
+import { terminalSizes } from "./exec.ts";
 import type { AttachStreams } from "./runtime/runtime.ts";
 
 export async function attachToContainer(
@@ -28,6 +29,7 @@ export async function attachToContainer(
   const decoder = new FrameDecoder((channel, payload) => {
     if (channel === STDIN) stdin?.write(payload);
     else if (channel === CLOSE && payload[0] === STDIN) stdin?.end();
+    else if (channel === RESIZE) for (const size of terminalSizes(payload)) streams.resize?.(size.cols, size.rows);
   });
   input.on("data", (c: Buffer) => decoder.push(c));
   let closed = false;

@@ -1,9 +1,24 @@
 // Runs a `kubectl exec` command in a container through its runtime. Talks length-prefixed channel frames with the
 // API server (stdin in; stdout, stderr and the final Status out).
 import type { Readable, Writable } from "node:stream";
-import { CLOSE, encodeFrame, FrameDecoder, STATUS, STDERR, STDIN, STDOUT } from "../client/stream-frames.ts";
+import { CLOSE, encodeFrame, FrameDecoder, RESIZE, STATUS, STDERR, STDIN, STDOUT } from "../client/stream-frames.ts";
 import type { ProbeTarget } from "./probe.ts";
 import type { ExecProcess } from "./runtime/runtime.ts";
+
+/** Terminal sizes kubectl sends on the resize channel: JSON objects `{"Width":…,"Height":…}`, one per line. */
+export function terminalSizes(payload: Buffer): { cols: number; rows: number }[] {
+  const out: { cols: number; rows: number }[] = [];
+  for (const line of payload.toString("utf8").split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      const { Width, Height } = JSON.parse(line);
+      if (Number.isInteger(Width) && Number.isInteger(Height) && Width > 0 && Height > 0) {
+        out.push({ cols: Width, rows: Height });
+      }
+    } catch {}
+  }
+  return out;
+}
 
 /** The Status kubectl turns into its exit code. */
 export function exitStatus(command: string[], code: number): object {
@@ -57,6 +72,7 @@ export async function execInContainer(
   const decoder = new FrameDecoder((channel, payload) => {
     if (channel === STDIN) running.stdin.write(payload);
     else if (channel === CLOSE && payload[0] === STDIN) running.stdin.end();
+    else if (channel === RESIZE) for (const size of terminalSizes(payload)) running.resize?.(size.cols, size.rows);
   });
   input.on("data", (c: Buffer) => decoder.push(c));
   input.on("end", () => running.stdin.end());

@@ -2,7 +2,7 @@
 // channel (streamType error, stdin, stdout, stderr, resize); once those it asked for are there, the command runs on
 // the node and its frames are sorted onto them, the final Status going to the error stream.
 import type { Duplex } from "node:stream";
-import { CLOSE, encodeFrame, FrameDecoder, STATUS, STDERR, STDIN, STDOUT } from "../client/stream-frames.ts";
+import { CLOSE, encodeFrame, FrameDecoder, RESIZE, STATUS, STDERR, STDIN, STDOUT } from "../client/stream-frames.ts";
 import { type SpdyStream, spdyServer } from "./spdy.ts";
 
 export function serveExecSpdy(socket: Duplex, query: URLSearchParams, upstream: Duplex): void {
@@ -40,13 +40,16 @@ export function serveExecSpdy(socket: Duplex, query: URLSearchParams, upstream: 
     const stdin = streams.get("stdin");
     stdin?.on("data", (d: Buffer) => upstream.write(encodeFrame(STDIN, d)));
     stdin?.on("end", () => upstream.write(encodeFrame(CLOSE, Buffer.from([STDIN]))));
+    // Terminal sizes, as JSON objects ({"Width":…,"Height":…}) one per line.
+    streams.get("resize")?.on("data", (d: Buffer) => upstream.write(encodeFrame(RESIZE, d)));
   };
   conn.on("stream", (stream) => {
     stream.respond(200, {});
     stream.on("error", () => {});
     const type = stream.headers.streamtype;
     streams.set(type, stream);
-    if (type !== "stdin") stream.resume();
+    // stdin and resize are read once the command runs (paused until then, so nothing is lost).
+    if (type !== "stdin" && type !== "resize") stream.resume();
     if ([...expected].every((t) => streams.has(t))) start();
   });
   conn.on("error", () => upstream.destroy());

@@ -25,8 +25,8 @@ export const AGENT_HELP = `Usage: loci agent --server URL --token TOKEN --ca-has
        loci agent [flags]                      (again, with the credential stored at the first join)
 
 Runs this machine as a node: registers the Node, keeps its Lease and status fresh, and runs the pods bound to it
-as Docker containers or as supervised host processes. SIGINT/SIGTERM stop the pods' containers (grace capped at 30 s) and exit; after
-kill -9 the containers keep running and the next agent adopts them.
+as Docker containers or as supervised host processes. SIGINT/SIGTERM stop the pods' containers (grace capped at
+30 s) and exit; after kill -9 the containers keep running and the next agent adopts them.
 
 Flags:
   --server URL                        the API server to join (with --token and --ca-hash)

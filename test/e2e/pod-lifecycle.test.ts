@@ -375,6 +375,42 @@ spec:
       ok(["delete", "pod", "tty", "--wait=false"]);
     });
 
+    test("kubectl exec -it: the command's terminal has kubectl's window size (kubectl 1.33 and 1.27)", async () => {
+      ok([
+        "run",
+        "sized",
+        `--image=${TEST_IMAGE}`,
+        "--image-pull-policy=IfNotPresent",
+        "--overrides",
+        JSON.stringify({ spec: { nodeName: node, terminationGracePeriodSeconds: 1 } }),
+        "--",
+        "/bin/sh",
+        "-c",
+        "while :; do sleep 1; done",
+      ]);
+      await eventually(() => assert.match(ok(["get", "pod", "sized"]), /sized\s+1\/1\s+Running/));
+      for (const [minor, cols, rows] of [
+        [33, 97, 31],
+        [27, 101, 29],
+      ]) {
+        const bin = kubectlBinary(minor);
+        if (!bin) continue;
+        const kc = new Kubectl(bin, server.kubeconfig);
+        try {
+          // The size arrives just after the command starts: it looks a moment later.
+          const term = kc.startOnTerminal(["exec", "-it", "sized", "--", "/bin/sh", "-c", "sleep 1; stty size"], {
+            cols,
+            rows,
+          });
+          assert.equal(await term.exited, 0, term.output());
+          assert.match(term.output(), new RegExp(`${rows} ${cols}\r\n`));
+        } finally {
+          kc.dispose();
+        }
+      }
+      ok(["delete", "pod", "sized", "--wait=false"]);
+    });
+
     test("graceful stop: a container that ignores SIGTERM is killed when terminationGracePeriodSeconds is over", async () => {
       ok(
         ["apply", "-f", "-"],

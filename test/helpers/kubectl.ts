@@ -49,12 +49,13 @@ export class Kubectl {
   }
 
   /**
-   * Starts kubectl on a pseudo-terminal (util-linux `script`), as a person at a terminal runs `run -it` or
-   * `exec -it`; returns the live output, a way to type, and the exit code once it ends.
+   * Starts kubectl on a pseudo-terminal (util-linux `script`, sized `size` when given), as a person at a terminal
+   * runs `run -it` or `exec -it`; returns the live output, a way to type, and the exit code once it ends.
    */
-  startOnTerminal(args: string[]): Interactive & { exited: Promise<number> } {
+  startOnTerminal(args: string[], size?: { cols: number; rows: number }): Interactive & { exited: Promise<number> } {
     const words = [this.binary, "--kubeconfig", this.kubeconfig, "--cache-dir", this.cacheDir, ...args];
-    const p = spawn("script", ["-qfec", words.map(shellQuote).join(" "), "/dev/null"]);
+    const sizing = size ? `stty cols ${size.cols} rows ${size.rows}; ` : "";
+    const p = spawn("script", ["-qfec", `${sizing}${words.map(shellQuote).join(" ")}`, "/dev/null"]);
     return { ...interactive(p), exited: new Promise<number>((r) => p.on("close", (code) => r(code ?? -1))) };
   }
 

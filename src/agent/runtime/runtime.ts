@@ -74,6 +74,8 @@ export interface ExecProcess {
   readonly exited: Promise<number>;
   /** Ends the command where the runtime can, and its streams. */
   kill(): void;
+  /** With a terminal: its new size. */
+  resize?(cols: number, rows: number): void;
 }
 
 /** A running container's streams for `kubectl attach`; stdout and stderr end when the run ends. */
@@ -84,6 +86,8 @@ export interface AttachStreams {
   stdin?: Writable;
   /** Stops following (the container keeps running). */
   close(): void;
+  /** The container's terminal's new size, where the runtime can change it. */
+  resize?(cols: number, rows: number): void;
 }
 
 export interface ExecOptions {

@@ -433,7 +433,10 @@ export class DockerRuntime implements ContainerRuntime {
       stream.on("error", () => {});
     });
     const stdin = opts.stdin ? streamWriter(stream) : new Writable({ write: (_c, _e, done) => done() });
-    return { stdin, stdout, stderr, exited, kill: () => stream.destroy() };
+    const resize = opts.tty
+      ? (cols: number, rows: number) => void exec.resize({ h: rows, w: cols }).catch(() => {})
+      : undefined;
+    return { stdin, stdout, stderr, exited, kill: () => stream.destroy(), resize };
   }
 
   /** Docker's attach: the container's own output stream (a terminal's prompt too) and its stdin. */
@@ -463,6 +466,7 @@ export class DockerRuntime implements ContainerRuntime {
       stderr,
       stdin: opts.stdin ? streamWriter(stream) : undefined,
       close: () => stream.destroy(),
+      resize: tty ? (cols, rows) => void container.resize({ h: rows, w: cols }).catch(() => {}) : undefined,
     };
   }
 

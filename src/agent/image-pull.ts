@@ -28,6 +28,11 @@ export function goDuration(ms: number): string {
 
 const trim = (n: string) => n.replace(/\.?0+$/, "");
 
+/** The waiting message of a container whose image pull is backing off. */
+export function pullBackOffMessage(image: string, error: string): string {
+  return `Back-off pulling image "${image}": ErrImagePull: ${error}`;
+}
+
 interface Backoff {
   delayMs: number;
   /** When the last pull failed (clock ms). */
@@ -65,7 +70,7 @@ export class ImagePuller {
       return {
         ok: false,
         reason: "ImagePullBackOff",
-        message: `Back-off pulling image "${image}": ErrImagePull: ${b.error}`,
+        message: pullBackOffMessage(image, b.error),
         retryAt: b.at + b.delayMs,
       };
     }

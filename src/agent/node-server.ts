@@ -91,9 +91,9 @@ export class NodeServer {
     if (req.method === "POST" && parts[0] === "attach" && parts.length === 4) {
       res.writeHead(200, { "content-type": "application/octet-stream" });
       const uid = this.deps.findPod(parts[1], parts[2])?.metadata.uid;
-      const stdin = url.searchParams.get("stdin") === "true" || url.searchParams.get("stdin") === "1";
-      const streams = uid ? await this.deps.runtime.attach(uid, parts[3], { stdin }) : undefined;
-      return attachToContainer(streams, parts[3], url.searchParams, req, res);
+      const open = async (opts: { stdin: boolean }) =>
+        uid ? this.deps.runtime.attach(uid, parts[3], opts) : undefined;
+      return attachToContainer(open, parts[3], url.searchParams, req, res);
     }
     if (req.method === "POST" && parts[0] === "portForward" && parts.length === 3) {
       return this.portForward(parts[1], parts[2], url.searchParams.get("port") ?? "", req, res);

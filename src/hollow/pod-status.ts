@@ -3,6 +3,8 @@
 // states, conditions PodReadyToStartContainers/Initialized/Ready/ContainersReady/PodScheduled with upstream
 // reasons and messages, container statuses as a runtime reports them. Timestamps already on the pod are kept
 // while the state they describe holds, so an unchanged pod yields an unchanged status (no write).
+
+import { pullBackOffMessage } from "../agent/image-pull.ts";
 import type { KubeObject } from "../api/object.ts";
 import { fakeImageID, normalizeImage } from "./image-ref.ts";
 
@@ -49,7 +51,7 @@ function containerID(pod: KubeObject, name: string): string {
 
 function pullFailureMessage(image: string, reason: PullFailureReason): string {
   const err = `failed to pull and unpack image "${normalizeImage(image)}": image matches --fail-images on this hollow node`;
-  return reason === "ErrImagePull" ? err : `Back-off pulling image "${image}": ErrImagePull: ${err}`;
+  return reason === "ErrImagePull" ? err : pullBackOffMessage(image, err);
 }
 
 /** A pod condition; its transition time stays while its status does. */

@@ -125,7 +125,6 @@ interface CommittedBatch {
   ops: WriteOp[];
   events: WatchEvent[];
   outcomes: Array<() => void>;
-  batchSize: number;
   started: number;
 }
 
@@ -438,7 +437,7 @@ export class SqliteStore implements Store {
       for (const op of batch) op.settle.reject(error);
       return;
     }
-    this.durable.push({ ops: batch, events, outcomes, batchSize: batch.length, started });
+    this.durable.push({ ops: batch, events, outcomes, started });
     this.syncWal();
   }
 
@@ -462,7 +461,7 @@ export class SqliteStore implements Store {
         if (b.events.length > 0) {
           this.counters.commits++;
           this.counters.writes += b.events.length;
-          this.onCommit?.({ batchSize: b.batchSize, seconds: (performance.now() - b.started) / 1000 });
+          this.onCommit?.({ batchSize: b.ops.length, seconds: (performance.now() - b.started) / 1000 });
           this.dispatch(b.events);
         }
         for (const settle of b.outcomes) settle();

@@ -1,7 +1,13 @@
 // What the agent needs from a container runtime. The pod state machine (pod-worker.ts) drives containers
 // through this interface only, so the process and Docker runtimes share every lifecycle rule.
+import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import type { KubeObject } from "../../api/object.ts";
+
+/** Where a container run's CRI log is, under a runtime's `pods/` folder: `<ns>_<pod>_<uid>/<container>/<attempt>.log`. */
+export function containerLogPath(podsDir: string, podLogName: string, containerName: string, attempt: number): string {
+  return join(podsDir, podLogName, containerName, `${attempt}.log`);
+}
 
 /** cpu (millicores) and memory (bytes) limits of a container. */
 export interface ContainerLimits {

@@ -113,7 +113,6 @@ class LogStreamParser {
 export class DockerLogCopier {
   /** Containers being copied, by ID: resolves when Docker's log of the container has ended. */
   private readonly copies = new Map<string, Promise<void>>();
-  private readonly streams = new Set<Readable>();
 
   constructor(
     private readonly docker: Docker,
@@ -136,10 +135,6 @@ export class DockerLogCopier {
     this.copies.delete(id);
   }
 
-  stop(): void {
-    for (const s of this.streams) s.destroy();
-  }
-
   private async run(id: string, path: string, tty: boolean): Promise<void> {
     await mkdir(dirname(path), { recursive: true });
     const after = lastTimestamp(path);
@@ -151,7 +146,6 @@ export class DockerLogCopier {
       timestamps: true,
       since,
     })) as unknown as Readable;
-    this.streams.add(stream);
     const file = new CriLogFile(path, this.maxBytes, this.maxFiles);
     const parser = new LogStreamParser(tty, (streamName, message) => {
       const space = message.indexOf(" ");
@@ -172,7 +166,6 @@ export class DockerLogCopier {
         stream.once("error", () => resolve());
       });
     } finally {
-      this.streams.delete(stream);
       file.close();
     }
   }

@@ -9,27 +9,28 @@ import { join } from "node:path";
 import { PassThrough, type Readable, Writable } from "node:stream";
 import Docker from "dockerode";
 import type { KubeObject } from "../../../api/object.ts";
-import type {
-  AttachStreams,
-  ContainerLaunch,
-  ContainerRecord,
-  ContainerRuntime,
-  ExecOptions,
-  ExecProcess,
-  ImageStore,
+import {
+  type AttachStreams,
+  type ContainerLaunch,
+  type ContainerRecord,
+  type ContainerRuntime,
+  containerLogPath,
+  type ExecOptions,
+  type ExecProcess,
+  type ImageStore,
 } from "../runtime.ts";
 import { DockerLogCopier } from "./docker-logs.ts";
 import { ensurePauseImage, LOCI_PAUSE_IMAGE } from "./pause-image.ts";
 
-export const LABEL_POD_UID = "io.kubernetes.pod.uid";
-export const LABEL_POD_NAME = "io.kubernetes.pod.name";
-export const LABEL_POD_NAMESPACE = "io.kubernetes.pod.namespace";
-export const LABEL_CONTAINER_NAME = "io.kubernetes.container.name";
-export const LABEL_TYPE = "io.kubernetes.docker.type";
-export const LABEL_ATTEMPT = "loci.attempt";
-export const LABEL_NODE = "loci.node";
+const LABEL_POD_UID = "io.kubernetes.pod.uid";
+const LABEL_POD_NAME = "io.kubernetes.pod.name";
+const LABEL_POD_NAMESPACE = "io.kubernetes.pod.namespace";
+const LABEL_CONTAINER_NAME = "io.kubernetes.container.name";
+const LABEL_TYPE = "io.kubernetes.docker.type";
+const LABEL_ATTEMPT = "loci.attempt";
+const LABEL_NODE = "loci.node";
 /** `<namespace>_<pod>_<uid>`: where the container's log files are. */
-export const LABEL_LOG_NAME = "loci.log-name";
+const LABEL_LOG_NAME = "loci.log-name";
 
 const SANDBOX = "podsandbox";
 const CONTAINER = "container";
@@ -73,6 +74,9 @@ const statusOf = (e: unknown) => (e as { statusCode?: number }).statusCode;
 /** Docker's container names allow [a-zA-Z0-9_.-]. */
 const nameSafe = (s: string) => s.replace(/[^a-zA-Z0-9_.-]/g, "-");
 
+/** The connection Docker hands over for exec and attach: output to read, stdin to write. */
+type HijackedStream = Readable & NodeJS.WritableStream & { destroy(): void };
+
 interface Cached {
   state: string;
   record: ContainerRecord;
@@ -84,7 +88,10 @@ export class DockerRuntime implements ContainerRuntime {
   private readonly podsDir: string;
   /** Records of containers by ID, reused while Docker reports the same state. */
   private readonly cache = new Map<string, Cached>();
-  private listing?: { at: number; items: Promise<Docker.ContainerInfo[]> };
+  private listing?: {
+    at: number;
+    items: Promise<{ all: Docker.ContainerInfo[]; byPod: Map<string, Docker.ContainerInfo[]> }>;
+  };
 
   private constructor(
     private readonly docker: Docker,
@@ -132,27 +139,36 @@ export class DockerRuntime implements ContainerRuntime {
   readonly limitsNotEnforced = undefined;
 
   logPath(podLogName: string, containerName: string, attempt: number): string {
-    return join(this.podsDir, podLogName, containerName, `${attempt}.log`);
+    return containerLogPath(this.podsDir, podLogName, containerName, attempt);
   }
 
   /**
-   * Containers (sandboxes too) of this node, optionally of one pod. One listing of the node serves every pod for
-   * LIST_TTL_MS (the agent looks at each pod every second), and is dropped whenever this runtime changes a container.
+   * Containers (sandboxes too) of this node, optionally of one pod. One listing of the node, indexed by pod, serves
+   * every pod for LIST_TTL_MS (the agent looks at each pod every second), and is dropped whenever this runtime
+   * changes a container.
    */
   private async list(podUid?: string): Promise<Docker.ContainerInfo[]> {
     const now = Date.now();
     if (!this.listing || now - this.listing.at > LIST_TTL_MS) {
-      const items = this.docker.listContainers({
-        all: true,
-        filters: { label: [`${LABEL_NODE}=${this.opts.nodeName}`] },
-      });
+      const items = this.docker
+        .listContainers({ all: true, filters: { label: [`${LABEL_NODE}=${this.opts.nodeName}`] } })
+        .then((all) => {
+          const byPod = new Map<string, Docker.ContainerInfo[]>();
+          for (const c of all) {
+            const uid = c.Labels[LABEL_POD_UID];
+            const list = byPod.get(uid);
+            if (list) list.push(c);
+            else byPod.set(uid, [c]);
+          }
+          return { all, byPod };
+        });
       this.listing = { at: now, items };
       items.catch(() => {
         if (this.listing?.items === items) this.listing = undefined;
       });
     }
-    const all = await this.listing.items;
-    return podUid ? all.filter((c) => c.Labels[LABEL_POD_UID] === podUid) : all;
+    const { all, byPod } = await this.listing.items;
+    return podUid === undefined ? all : (byPod.get(podUid) ?? []);
   }
 
   /** This runtime changed containers: the next look lists them again. */
@@ -328,7 +344,9 @@ export class DockerRuntime implements ContainerRuntime {
     for (const c of await this.list(podUid)) {
       if (c.Labels[LABEL_TYPE] !== CONTAINER) continue;
       const name = c.Labels[LABEL_CONTAINER_NAME];
-      byName.set(name, [...(byName.get(name) ?? []), c]);
+      const runs = byName.get(name);
+      if (runs) runs.push(c);
+      else byName.set(name, [c]);
     }
     const out = new Map<string, ContainerRecord>();
     for (const [name, runs] of byName) {
@@ -406,31 +424,24 @@ export class DockerRuntime implements ContainerRuntime {
       .catch((e) => {
         throw engineError(e);
       });
-    const stream = (await exec.start({ hijack: true, stdin: !!opts.stdin, Tty: !!opts.tty })) as unknown as Readable &
-      NodeJS.WritableStream & { destroy(): void };
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    if (opts.tty) stream.pipe(stdout);
-    else this.docker.modem.demuxStream(stream, stdout, stderr);
-    const exited = new Promise<number>((resolve, reject) => {
-      const ended = async () => {
-        stdout.end();
-        stderr.end();
-        try {
-          // The exit code is set once Docker has seen the process end, which can trail the stream's end.
-          for (let i = 0; i < 50; i++) {
-            const info = await exec.inspect();
-            if (!info.Running && info.ExitCode !== null) return resolve(info.ExitCode);
-            await new Promise((r) => setTimeout(r, 20));
-          }
-          resolve(137);
-        } catch (e) {
-          reject(engineError(e));
+    const stream = (await exec.start({
+      hijack: true,
+      stdin: !!opts.stdin,
+      Tty: !!opts.tty,
+    })) as unknown as HijackedStream;
+    const { stdout, stderr, ended } = splitOutput(this.docker, stream, !!opts.tty);
+    const exited = ended.then(async () => {
+      // The exit code is set once Docker has seen the process end, which can trail the stream's end.
+      try {
+        for (let i = 0; i < 50; i++) {
+          const info = await exec.inspect();
+          if (!info.Running && info.ExitCode !== null) return info.ExitCode;
+          await new Promise((r) => setTimeout(r, 20));
         }
-      };
-      stream.once("end", ended);
-      stream.once("close", ended);
-      stream.on("error", () => {});
+        return 137;
+      } catch (e) {
+        throw engineError(e);
+      }
     });
     const stdin = opts.stdin ? streamWriter(stream) : new Writable({ write: (_c, _e, done) => done() });
     const resize = opts.tty
@@ -449,18 +460,8 @@ export class DockerRuntime implements ContainerRuntime {
       .attach({ stream: true, stdout: true, stderr: true, stdin: opts.stdin, hijack: true })
       .catch((e) => {
         throw engineError(e);
-      })) as unknown as Readable & NodeJS.WritableStream & { destroy(): void };
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    if (tty) stream.pipe(stdout);
-    else this.docker.modem.demuxStream(stream, stdout, stderr);
-    const ended = () => {
-      stdout.end();
-      stderr.end();
-    };
-    stream.once("end", ended);
-    stream.once("close", ended);
-    stream.on("error", () => {});
+      })) as unknown as HijackedStream;
+    const { stdout, stderr } = splitOutput(this.docker, stream, tty);
     return {
       stdout,
       stderr,
@@ -469,15 +470,32 @@ export class DockerRuntime implements ContainerRuntime {
       resize: tty ? (cols, rows) => void container.resize({ h: rows, w: cols }).catch(() => {}) : undefined,
     };
   }
+}
 
-  /** Stops copying logs (the containers keep running). */
-  close(): void {
-    this.logs.stop();
-  }
+/**
+ * A hijacked stream's output as stdout and stderr: raw with a terminal, otherwise Docker's multiplexed frames.
+ * Both end, and `ended` resolves, when the stream does.
+ */
+function splitOutput(docker: Docker, stream: HijackedStream, tty: boolean) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  if (tty) stream.pipe(stdout);
+  else docker.modem.demuxStream(stream, stdout, stderr);
+  const ended = new Promise<void>((resolve) => {
+    const end = () => {
+      stdout.end();
+      stderr.end();
+      resolve();
+    };
+    stream.once("end", end);
+    stream.once("close", end);
+    stream.on("error", () => {});
+  });
+  return { stdout, stderr, ended };
 }
 
 /** A Writable onto a hijacked Docker stream; ending it half-closes the stream (the process sees end of input). */
-function streamWriter(stream: NodeJS.WritableStream): Writable {
+function streamWriter(stream: HijackedStream): Writable {
   return new Writable({
     write: (chunk, _enc, done) => {
       stream.write(chunk);

@@ -10,13 +10,14 @@ import { dirname, join } from "node:path";
 import type { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { LOCI_VERSION } from "../../../apiserver/server.ts";
-import type {
-  AttachStreams,
-  ContainerLaunch,
-  ContainerRecord,
-  ContainerRuntime,
-  ExecOptions,
-  ExecProcess,
+import {
+  type AttachStreams,
+  type ContainerLaunch,
+  type ContainerRecord,
+  type ContainerRuntime,
+  containerLogPath,
+  type ExecOptions,
+  type ExecProcess,
 } from "../runtime.ts";
 import { type CgroupMode, createGroups, oomKilled, removeGroups } from "./cgroups.ts";
 import { hostExec, shellQuote } from "./host-exec.ts";
@@ -104,7 +105,7 @@ export class ProcessRuntime implements ContainerRuntime {
   }
 
   logPath(podLogName: string, containerName: string, attempt: number): string {
-    return join(this.podsDir, podLogName, containerName, `${attempt}.log`);
+    return containerLogPath(this.podsDir, podLogName, containerName, attempt);
   }
 
   /** Processes share the node's network: pods have the node's IP. */
